@@ -1,0 +1,574 @@
+"""The Encoder: text -> pieces -> bytes -> merges -> ids, and back.
+
+Its method names and semantics are tiktoken's ``Encoding``'s, so code moves
+between the two with one changed line.  The hot path is one C-level pipeline,
+``chain.from_iterable(map(cached_piece_ids, split(text)))``; all Python-level
+work (byte conversion, merging) happens on a cache miss only.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
+from itertools import chain
+from pathlib import Path
+from typing import Any, Literal
+
+from gpt2bpe import _pretokenize
+from gpt2bpe._bpe import merge
+from gpt2bpe._bytes_unicode import symbols_to_bytes, to_symbols
+from gpt2bpe._errors import DisallowedSpecialTokenError, UnknownTokenError
+from gpt2bpe._stream import StreamDecoder, iter_decode
+from gpt2bpe._vocab import StrPath, Vocabulary, build_vocabulary, load_vocabulary
+
+#: Default number of distinct pieces the LRU cache keeps (about 20 MB when full).
+DEFAULT_CACHE_SIZE = 1 << 16
+#: Pieces longer than this many characters are merged every time, never cached,
+#: so that the cache's memory is bounded in bytes as well as in entries.
+CACHED_PIECE_LENGTH = 256
+
+#: tiktoken's spelling of GPT-2's split pattern (``_pat_str``; ours runs on ``re``).
+PAT_STR = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s"""
+
+
+class _LongPiece(Exception):
+    """Raised inside the cache wrapper so that a long piece is never stored."""
+
+
+def _fix_surrogates(text: str) -> str:
+    # Lone surrogates cannot be UTF-8 encoded.  tiktoken's fix-up, which we must
+    # match id for id: round-trip through UTF-16, which joins surrogate pairs into
+    # their character and replaces lone ones with U+FFFD.
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+@functools.lru_cache(maxsize=64)
+def _special_regex(tokens: frozenset[str]) -> re.Pattern[str]:
+    # Longest first, so that a token that is a prefix of another never wins.
+    return re.compile("|".join(map(re.escape, sorted(tokens, key=len, reverse=True))))
+
+
+def _disallowed_message(token: str) -> str:
+    return (
+        f"Encountered text corresponding to disallowed special token {token!r}.\n"
+        "If you want this text to be encoded as a special token, pass it to `allowed_special`, "
+        f"e.g. `allowed_special={{{token!r}, ...}}`.\n"
+        "If you want this text to be encoded as normal text, disable the check for this token "
+        f"by passing `disallowed_special=(enc.special_tokens_set - {{{token!r}}})`.\n"
+        "To disable this check for all special tokens, pass `disallowed_special=()`.\n"
+    )
+
+
+def _check_cache_size(cache_size: object) -> None:
+    if type(cache_size) is not int or cache_size < 0:
+        raise ValueError(f"cache_size must be an int >= 0, got {cache_size!r}")
+
+
+def _require_texts(texts: object, method: str) -> None:
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"{method}() takes a list of str, not a single {type(texts).__name__}")
+
+
+def _require_ids(tokens: object, method: str) -> None:
+    if isinstance(tokens, (str, bytes)):
+        raise TypeError(f"{method}() takes a sequence of int token ids, not {type(tokens).__name__}")
+
+
+class Encoder:
+    """GPT-2's byte-level BPE tokenizer, built from the contents of its two files.
+
+    Most code wants :func:`gpt2bpe.get_encoder` (the bundled GPT-2 files) or
+    :meth:`Encoder.from_files` / :meth:`Encoder.from_dir`.
+
+    >>> from gpt2bpe import get_encoder
+    >>> enc = get_encoder()
+    >>> enc.encode("hello world")
+    [31373, 995]
+    >>> enc.decode([31373, 995])
+    'hello world'
+    """
+
+    def __init__(
+        self,
+        encoder: Mapping[str, int],
+        merges: Sequence[tuple[str, str]],
+        *,
+        name: str = "gpt2",
+        cache_size: int = DEFAULT_CACHE_SIZE,
+    ) -> None:
+        """Build an encoder from the two files' contents.
+
+        Args:
+            encoder: ``encoder.json``'s mapping, token (GPT-2's byte alphabet) -> id.
+            merges: ``vocab.bpe``'s rules in order, as ``(left, right)`` pairs.
+            name: what ``enc.name`` reports.
+            cache_size: how many distinct pieces the LRU cache keeps (0 disables it).
+        """
+        _check_cache_size(cache_size)
+        self._init(build_vocabulary(dict(encoder), list(merges)), name=name, cache_size=cache_size)
+        self._bundled = False
+
+    @classmethod
+    def from_files(
+        cls,
+        encoder_json: StrPath,
+        vocab_bpe: StrPath,
+        *,
+        name: str = "gpt2",
+        cache_size: int = DEFAULT_CACHE_SIZE,
+    ) -> Encoder:
+        """Load ``encoder.json`` and ``vocab.bpe``, checking both.
+
+        >>> enc = Encoder.from_files("gpt2/124M/encoder.json", "gpt2/124M/vocab.bpe")  # doctest: +SKIP
+        >>> enc.n_vocab  # doctest: +SKIP
+        50257
+        """
+        _check_cache_size(cache_size)
+        self = cls.__new__(cls)
+        self._init(load_vocabulary(encoder_json, vocab_bpe), name=name, cache_size=cache_size)
+        self._bundled = False
+        return self
+
+    @classmethod
+    def from_dir(cls, path: StrPath, *, name: str = "gpt2", cache_size: int = DEFAULT_CACHE_SIZE) -> Encoder:
+        """Load a directory laid out as GPT-2's download lays it out (``gpt2/124M``)."""
+        directory = Path(path)
+        if not directory.is_dir():
+            raise FileNotFoundError(f"{directory}: no such directory")
+        return cls.from_files(
+            directory / "encoder.json", directory / "vocab.bpe", name=name, cache_size=cache_size
+        )
+
+    def _init(self, vocab: Vocabulary, *, name: str, cache_size: int) -> None:
+        _check_cache_size(cache_size)
+        self.name = name
+        self._vocab = vocab
+        self._tokens = vocab.tokens
+        self._ranks = vocab.ranks
+        self._special_tokens: dict[str, int] = dict(vocab.specials)
+        self._decoder: dict[int, bytes] = {i: symbols_to_bytes(t) for t, i in vocab.tokens.items()}
+        self._decoder.update({i: t.encode("utf-8") for t, i in vocab.specials.items()})
+        self.max_token_value: int = max(self._decoder)
+        self._cache_size = cache_size
+        self._piece_ids = functools.lru_cache(maxsize=cache_size)(self._cacheable_piece_ids)
+
+    # ====================
+    # Encoding
+    # ====================
+
+    def encode_ordinary(self, text: str) -> list[int]:
+        """Encode ``text``, treating text that spells a special token as ordinary text.
+
+        >>> get_encoder().encode_ordinary("hello <|endoftext|>")
+        [31373, 1279, 91, 437, 1659, 5239, 91, 29]
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"encode_ordinary() takes a str, not {type(text).__name__}")
+        try:
+            return self._encode_text(text)
+        except UnicodeEncodeError:
+            return self._encode_text(_fix_surrogates(text))
+
+    def encode(
+        self,
+        text: str,
+        *,
+        allowed_special: Literal["all"] | Set[str] = frozenset(),
+        disallowed_special: Literal["all"] | Collection[str] = "all",
+    ) -> list[int]:
+        """Encode ``text``; text that spells a special token raises unless allowed.
+
+        Special tokens steer a model, so by default text that spells one is an
+        error rather than a silent special id: a user's input should not be able to
+        end a document.  ``allowed_special`` lists the ones to encode as special
+        tokens ("all" for all); ``disallowed_special=()`` encodes them as text.
+
+        >>> enc = get_encoder()
+        >>> enc.encode("hello world")
+        [31373, 995]
+        >>> enc.encode("<|endoftext|>", allowed_special="all")
+        [50256]
+        >>> enc.encode("<|endoftext|>", disallowed_special=())
+        [27, 91, 437, 1659, 5239, 91, 29]
+        >>> enc.encode("<|endoftext|>")
+        Traceback (most recent call last):
+        ...
+        gpt2bpe._errors.DisallowedSpecialTokenError: Encountered text ... special token '<|endoftext|>'.
+        ...
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"encode() takes a str, not {type(text).__name__}")
+        allowed = self._allowed(allowed_special)
+        if disallowed_special == "all":
+            disallowed = frozenset(self._special_tokens) - allowed
+        else:
+            disallowed = frozenset(disallowed_special)
+        if disallowed:
+            found = _special_regex(disallowed).search(text)
+            if found:
+                raise DisallowedSpecialTokenError(_disallowed_message(found.group()))
+        if not allowed:
+            return self.encode_ordinary(text)
+        try:
+            return self._encode_with_specials(text, allowed)
+        except UnicodeEncodeError:
+            return self._encode_with_specials(_fix_surrogates(text), allowed)
+
+    def encode_batch(
+        self,
+        text: Sequence[str],
+        *,
+        num_threads: int = 8,
+        allowed_special: Literal["all"] | Set[str] = frozenset(),
+        disallowed_special: Literal["all"] | Collection[str] = "all",
+    ) -> list[list[int]]:
+        """``encode`` each text.  ``num_threads`` is accepted for tiktoken's sake;
+        Python threads cannot run this pure-Python work in parallel, so it is unused.
+
+        >>> get_encoder().encode_batch(["hello", "world"])
+        [[31373], [6894]]
+        """
+        _require_texts(text, "encode_batch")
+        return [
+            self.encode(t, allowed_special=allowed_special, disallowed_special=disallowed_special)
+            for t in text
+        ]
+
+    def encode_ordinary_batch(self, text: Sequence[str], *, num_threads: int = 8) -> list[list[int]]:
+        """``encode_ordinary`` each text (``num_threads`` as in :meth:`encode_batch`)."""
+        _require_texts(text, "encode_ordinary_batch")
+        return [self.encode_ordinary(t) for t in text]
+
+    def encode_single_token(self, text_or_bytes: str | bytes) -> int:
+        """The id of text that is exactly one token (special tokens included).
+
+        >>> get_encoder().encode_single_token("hello")
+        31373
+        """
+        if isinstance(text_or_bytes, str):
+            if text_or_bytes in self._special_tokens:
+                return self._special_tokens[text_or_bytes]
+            raw = text_or_bytes.encode("utf-8", "surrogatepass")
+        else:
+            raw = bytes(text_or_bytes)
+        token = self._tokens.get(to_symbols(raw))
+        if token is None:
+            raise UnknownTokenError(f"{text_or_bytes!r} is not a single token of {self.name!r}")
+        return token
+
+    # ====================
+    # Decoding
+    # ====================
+
+    def decode_bytes(self, tokens: Iterable[int]) -> bytes:
+        """The bytes the ids stand for.
+
+        >>> get_encoder().decode_bytes([31373, 995])
+        b'hello world'
+        """
+        _require_ids(tokens, "decode_bytes")
+        tokens = tokens if isinstance(tokens, Sequence) else list(tokens)
+        try:
+            return b"".join(map(self._decoder.__getitem__, tokens))
+        except (KeyError, TypeError):
+            for token in tokens:
+                self.decode_single_token_bytes(token)
+            raise
+
+    def decode(self, tokens: Iterable[int], errors: str = "replace") -> str:
+        """The text the ids stand for.
+
+        Tokens need not end on a character boundary, so by default an incomplete
+        character becomes U+FFFD; ``errors="strict"`` raises instead.
+
+        >>> get_encoder().decode([31373, 995])
+        'hello world'
+        """
+        return self.decode_bytes(tokens).decode("utf-8", errors)
+
+    def decode_single_token_bytes(self, token: int) -> bytes:
+        """The bytes of one token (special tokens included).
+
+        >>> get_encoder().decode_single_token_bytes(995)
+        b' world'
+        """
+        try:
+            return self._decoder[token]
+        except (KeyError, TypeError):
+            raise UnknownTokenError(
+                f"token id {token!r} is not in the vocabulary of {self.name!r} "
+                f"(ids are 0 to {self.max_token_value})"
+            ) from None
+
+    def decode_tokens_bytes(self, tokens: Iterable[int]) -> list[bytes]:
+        """Each token's bytes: ``[31373, 995]`` -> ``[b'hello', b' world']``."""
+        _require_ids(tokens, "decode_tokens_bytes")
+        return [self.decode_single_token_bytes(token) for token in tokens]
+
+    def decode_with_offsets(self, tokens: Sequence[int]) -> tuple[str, list[int]]:
+        """The text and, for each token, the index of its first character.
+
+        A token that starts inside a character points at that character.  The
+        bytes must be valid UTF-8 (raises ``UnicodeDecodeError`` otherwise), as
+        in tiktoken.
+
+        >>> get_encoder().decode_with_offsets([31373, 995])
+        ('hello world', [0, 5])
+        """
+        token_bytes = self.decode_tokens_bytes(tokens)
+        offsets = []
+        length = 0  # characters decoded so far: every byte that is not a continuation byte
+        for raw in token_bytes:
+            starts_inside = bool(raw) and 0x80 <= raw[0] < 0xC0
+            offsets.append(max(0, length - starts_inside))
+            length += sum(1 for b in raw if not 0x80 <= b < 0xC0)
+        return b"".join(token_bytes).decode("utf-8", "strict"), offsets
+
+    def decode_batch(
+        self, batch: Sequence[Sequence[int]], *, errors: str = "replace", num_threads: int = 8
+    ) -> list[str]:
+        """``decode`` each sequence of ids."""
+        return [self.decode(tokens, errors) for tokens in batch]
+
+    def decode_bytes_batch(self, batch: Sequence[Sequence[int]], *, num_threads: int = 8) -> list[bytes]:
+        """``decode_bytes`` each sequence of ids."""
+        return [self.decode_bytes(tokens) for tokens in batch]
+
+    def stream_decoder(self, *, errors: str = "replace") -> StreamDecoder:
+        """An incremental decoder: feed ids, get text as soon as characters are whole.
+
+        >>> stream = get_encoder().stream_decoder()
+        >>> stream.feed([40, 43074]), stream.feed(97), stream.feed(345), stream.flush()
+        ('I ', '❤', ' you', '')
+        """
+        return StreamDecoder(self.decode_bytes, errors=errors)
+
+    def decode_stream(self, tokens: Iterable[int], *, errors: str = "replace") -> Iterator[str]:
+        """Yield text while ids arrive (from a model, say), never splitting a character.
+
+        >>> list(get_encoder().decode_stream([40, 43074, 97, 345]))
+        ['I', ' ', '❤', ' you']
+        """
+        return iter_decode(self.decode_bytes, tokens, errors=errors)
+
+    # ====================
+    # Miscellaneous
+    # ====================
+
+    def token_byte_values(self) -> list[bytes]:
+        """The bytes of every ordinary token, sorted."""
+        return sorted(self._decoder[i] for i in self._tokens.values())
+
+    @property
+    def eot_token(self) -> int:
+        """The id of ``<|endoftext|>`` (50256 for GPT-2)."""
+        return self._special_tokens["<|endoftext|>"]
+
+    @functools.cached_property
+    def special_tokens_set(self) -> set[str]:
+        """The special tokens' texts, e.g. ``{'<|endoftext|>'}``."""
+        return set(self._special_tokens)
+
+    def is_special_token(self, token: int) -> bool:
+        """Whether the id is a special token's."""
+        return token in self._special_ids
+
+    @functools.cached_property
+    def _special_ids(self) -> frozenset[int]:
+        return frozenset(self._special_tokens.values())
+
+    @property
+    def n_vocab(self) -> int:
+        """The number of ids, ``max_token_value + 1`` (50,257 for GPT-2)."""
+        return self.max_token_value + 1
+
+    @functools.cached_property
+    def _mergeable_ranks(self) -> dict[bytes, int]:
+        """tiktoken's view of the ordinary tokens: token bytes -> id."""
+        return {self._decoder[i]: i for i in self._tokens.values()}
+
+    @property
+    def _pat_str(self) -> str:
+        return PAT_STR
+
+    def cache_info(self) -> functools._CacheInfo:
+        """Hits, misses, maximum and current size of this encoder's piece cache."""
+        return self._piece_ids.cache_info()
+
+    def clear_cache(self) -> None:
+        """Empty this encoder's piece cache."""
+        self._piece_ids.cache_clear()
+
+    def __repr__(self) -> str:
+        return (
+            f"<Encoder {self.name!r}: {self.n_vocab:,} ids, {len(self._ranks):,} merges, "
+            f"cache_size={self._cache_size:,}>"
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Never ship the cache; the bundled vocabulary travels as a reference.
+        state: dict[str, Any] = {"name": self.name, "cache_size": self._cache_size}
+        if self._bundled:
+            state["bundled"] = True
+        else:
+            state["encoder"] = {**self._tokens, **self._special_tokens}
+            state["merges"] = self._vocab.merges
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if state.get("bundled"):
+            vocab = _bundled_vocabulary()
+        else:
+            vocab = build_vocabulary(state["encoder"], state["merges"])
+        self._init(vocab, name=state["name"], cache_size=state["cache_size"])
+        self._bundled = bool(state.get("bundled"))
+
+    # ====================
+    # Private
+    # ====================
+
+    def _allowed(self, allowed_special: Literal["all"] | Set[str]) -> frozenset[str]:
+        if allowed_special == "all":
+            return frozenset(self._special_tokens)
+        if isinstance(allowed_special, str):
+            raise TypeError('allowed_special takes "all" or a set of special tokens, not a single str')
+        return frozenset(self._special_tokens.keys() & set(allowed_special))
+
+    def _encode_text(self, text: str) -> list[int]:
+        pieces = _pretokenize.split(text)
+        try:
+            return list(chain.from_iterable(map(self._piece_ids, pieces)))
+        except _LongPiece:
+            out: list[int] = []
+            for piece in pieces:
+                out += (
+                    self._piece_ids(piece) if len(piece) <= CACHED_PIECE_LENGTH else self._merge_piece(piece)
+                )
+            return out
+
+    def _encode_with_specials(self, text: str, allowed: frozenset[str]) -> list[int]:
+        out: list[int] = []
+        start = 0
+        for found in _special_regex(allowed).finditer(text):
+            out += self._encode_text(text[start : found.start()])
+            out.append(self._special_tokens[found.group()])
+            start = found.end()
+        out += self._encode_text(text[start:])
+        return out
+
+    def _cacheable_piece_ids(self, piece: str) -> tuple[int, ...]:
+        if len(piece) > CACHED_PIECE_LENGTH:
+            raise _LongPiece
+        return self._merge_piece(piece)
+
+    def _merge_piece(self, piece: str) -> tuple[int, ...]:
+        symbols = to_symbols(piece.encode("utf-8"))
+        token = self._tokens.get(symbols)
+        if token is not None:  # a whole token needs no merging (tiktoken skips it too)
+            return (token,)
+        tokens = self._tokens
+        return tuple([tokens[s] for s in merge(symbols, self._ranks)])
+
+    def _encode_single_piece(self, text_or_bytes: str | bytes) -> list[int]:
+        raw = text_or_bytes.encode("utf-8") if isinstance(text_or_bytes, str) else text_or_bytes
+        symbols = to_symbols(raw)
+        return [self._tokens[s] for s in merge(symbols, self._ranks)]
+
+
+def bundled_path(filename: str) -> Path:
+    """The path of a GPT-2 file shipped inside the package (``encoder.json``, ``vocab.bpe``)."""
+    return Path(__file__).resolve().parent / "data" / filename
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_vocabulary() -> Vocabulary:
+    return load_vocabulary(bundled_path("encoder.json"), bundled_path("vocab.bpe"))
+
+
+def bundled_encoder(name: str = "gpt2", cache_size: int = DEFAULT_CACHE_SIZE) -> Encoder:
+    """A new encoder on the bundled GPT-2 files (the tables are shared, the cache is not)."""
+    enc = Encoder.__new__(Encoder)
+    enc._init(_bundled_vocabulary(), name=name, cache_size=cache_size)
+    enc._bundled = True
+    return enc
+
+
+def get_encoder() -> Encoder:
+    """The GPT-2 encoder on the files bundled in the package: offline, loaded once.
+
+    >>> get_encoder().encode("Hello world")
+    [15496, 995]
+    """
+    return get_encoding("gpt2")
+
+
+# Encodings that share GPT-2's vocabulary, and the models tiktoken maps to them.
+_ENCODING_NAMES = ("gpt2", "r50k_base")
+_MODEL_TO_ENCODING = {
+    "gpt2": "gpt2",
+    "gpt-2": "gpt2",
+    **dict.fromkeys(
+        [
+            "davinci",
+            "curie",
+            "babbage",
+            "ada",
+            "text-davinci-001",
+            "text-curie-001",
+            "text-babbage-001",
+            "text-ada-001",
+            "text-similarity-davinci-001",
+            "text-similarity-curie-001",
+            "text-similarity-babbage-001",
+            "text-similarity-ada-001",
+            "text-search-davinci-doc-001",
+            "text-search-curie-doc-001",
+            "text-search-babbage-doc-001",
+            "text-search-ada-doc-001",
+            "code-search-babbage-code-001",
+            "code-search-ada-code-001",
+        ],
+        "r50k_base",
+    ),
+}
+
+
+@functools.cache
+def get_encoding(encoding_name: str) -> Encoder:
+    """tiktoken's ``get_encoding`` for the encodings that are GPT-2's vocabulary.
+
+    >>> get_encoding("gpt2").name, get_encoding("r50k_base").encode("hi")
+    ('gpt2', [5303])
+    """
+    if encoding_name not in _ENCODING_NAMES:
+        raise ValueError(
+            f"Unknown encoding {encoding_name!r}. gpt2bpe has GPT-2's vocabulary only: "
+            f"plugins found: {list(_ENCODING_NAMES)}"
+        )
+    return bundled_encoder(encoding_name)
+
+
+def encoding_name_for_model(model_name: str) -> str:
+    """The encoding name tiktoken uses for a model, for the GPT-2-vocabulary models."""
+    try:
+        return _MODEL_TO_ENCODING[model_name]
+    except KeyError:
+        raise KeyError(
+            f"Could not automatically map {model_name!r} to a tokeniser: gpt2bpe knows the models "
+            f"that use GPT-2's vocabulary ({', '.join(sorted(_MODEL_TO_ENCODING))}). "
+            "Please use `gpt2bpe.get_encoding` to explicitly get the tokeniser you expect."
+        ) from None
+
+
+def encoding_for_model(model_name: str) -> Encoder:
+    """tiktoken's ``encoding_for_model``: ``encoding_for_model("gpt2")`` is GPT-2's encoder."""
+    return get_encoding(encoding_name_for_model(model_name))
+
+
+def list_encoding_names() -> list[str]:
+    """The encoding names :func:`get_encoding` accepts."""
+    return list(_ENCODING_NAMES)
+
+
+__all__ = ["Encoder", "bundled_path", "encoding_for_model", "get_encoder", "get_encoding"]
