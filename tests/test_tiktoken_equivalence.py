@@ -137,3 +137,16 @@ def test_streaming_decode_of_any_ids_equals_decode(enc: gpt2bpe.Encoder, ids: li
 def test_offsets_match_tiktoken(tk, enc: gpt2bpe.Encoder, text: str) -> None:
     ids = enc.encode_ordinary(text)
     assert enc.decode_with_offsets(ids) == tk.decode_with_offsets(ids)
+
+
+with_surrogates = st.text(
+    st.one_of(st.characters(), st.characters(categories=["Cs"]), st.sampled_from(["\ud83d", "\ude00"]))
+)
+
+
+@given(with_surrogates)
+@example("\ud83d\ude00")  # a surrogate pair: tiktoken joins it into 😀 before encoding
+@example("a\ud800b")  # a lone surrogate: tiktoken replaces it with U+FFFD
+def test_ids_match_tiktoken_with_surrogates(tk, enc: gpt2bpe.Encoder, text: str) -> None:
+    assert enc.encode_ordinary(text) == tk.encode_ordinary(text)
+    assert enc.encode(text, disallowed_special=()) == tk.encode(text, disallowed_special=())
