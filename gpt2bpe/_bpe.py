@@ -21,13 +21,15 @@ The work is O(n log n) in the piece's length ``n``, never quadratic:
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from collections.abc import Mapping
+from itertools import accumulate
 from operator import add
 
 #: Pieces longer than this are encoded in overlapping windows of this many symbols.
 WINDOW = 256
 #: Two windows overlap by this many symbols, where the stitching token is looked for.
-OVERLAP = 64
+OVERLAP = 32
 
 
 def merge(symbols: str, ranks: Mapping[str, int]) -> list[str]:
@@ -64,67 +66,70 @@ def _merge_windows(symbols: str, ranks: Mapping[str, int]) -> list[str]:
     tokens = encode(0, WINDOW)  # the encoding of symbols[start:stop]
     stop = WINDOW
     while stop < n:
-        # Encode the next window, overlapping the current one, and look for a
-        # token with the same span in both (not the next window's first token,
-        # which its left edge may have cut, nor one that touches its right edge).
+        # Encode the next window, overlapping this one by OVERLAP symbols, and
+        # look in the overlap for a token with the same span in both: not the next
+        # window's first token, which its left edge may have cut short, nor one
+        # that ends at its right edge.
         nstart = max(start + 1, stop - OVERLAP)
         nstop = min(nstart + width, n)
         following = encode(nstart, nstop)
-        spans = set()
-        pos = start
-        for token in tokens:
-            spans.add((pos, len(token)))
-            pos += len(token)
-        pos = nstart
+        bounds = list(accumulate(map(len, tokens), initial=start))
+        first = bisect_left(bounds, nstart)
+        span_end = dict(zip(bounds[first:], bounds[first + 1 :]))
         cut = -1
+        pos = nstart
         for index, token in enumerate(following):
             if pos >= stop:
                 break
-            if pos > nstart and (pos, len(token)) in spans and pos + len(token) < nstop:
+            end = pos + len(token)
+            if pos > nstart and span_end.get(pos) == end and end < nstop:
                 cut = index
                 break
-            pos += len(token)
-        if cut < 0:
+            pos = end
+        if cut < 0:  # no shared token: widen the window and try again
             width *= 2
             stop = min(start + width, n)
             tokens = encode(start, stop)
             continue
         width = WINDOW
-        done = start
-        for token in tokens:
-            if done >= pos:
-                break
-            out.append(token)
-            done += len(token)
+        out += tokens[: bisect_left(bounds, pos)]
         start, stop, tokens = pos, nstop, following[cut:]
-    out.extend(tokens)
+    out += tokens
     return out
 
 
 def _merge_heap(symbols: str, ranks: Mapping[str, int]) -> list[str]:
     # Symbols are identified by their start offset, which never changes: a merge
-    # extends the left symbol.  end[i] is where symbol i ends (-1 once merged
-    # away), prev[i] where its left neighbour starts.  The heap holds every pair
-    # ever formed as one int, rank << 32 | start, which orders by rank and then
-    # leftmost, and compares far faster than a tuple.  An entry is stale unless
-    # the pair at that start still spells the token of that rank (a rank names
-    # exactly one token).
+    # extends the left symbol.  end[i] is where symbol i ends, prev[i] where its
+    # left neighbour starts.  A merged-away symbol gets end -1, and end[n] = -2 is
+    # a sentinel, so that end[end[i]] is a valid index for every i.
+    #
+    # The heap holds every pair ever formed as one int, rank | start | stop (the
+    # stop of the pair's right symbol): ints compare far faster than tuples, and
+    # the order is by rank, then leftmost.  An entry is current exactly when the
+    # symbol at start is alive and its right neighbour still ends at stop: the
+    # pair then spells the same token, so the rank in the key is still right, and
+    # checking it costs two list lookups rather than a slice and a dict lookup.
     n = len(symbols)
     get = ranks.get
-    end = list(range(1, n + 1))
+    shift = max(n + 1, 2).bit_length()
+    stop_mask = (1 << shift) - 1
+    rank_shift = 2 * shift
+    end = [*range(1, n + 1), -2]
     prev = list(range(-1, n - 1))
-    heap = [r << 32 | i for i, r in enumerate(map(get, map(add, symbols, symbols[1:]))) if r is not None]
+    heap = [
+        r << rank_shift | i << shift | (i + 2)
+        for i, r in enumerate(map(get, map(add, symbols, symbols[1:])))
+        if r is not None
+    ]
     heapq.heapify(heap)
     pop, push = heapq.heappop, heapq.heappush
-    mask = 0xFFFFFFFF
     while heap:
         key = pop(heap)
-        i = key & mask
+        i = key >> shift & stop_mask
+        k = key & stop_mask
         j = end[i]
-        if j < 0 or j >= n:
-            continue
-        k = end[j]
-        if get(symbols[i:k]) != key >> 32:
+        if end[j] != k:
             continue
         end[i] = k
         end[j] = -1
@@ -132,12 +137,13 @@ def _merge_heap(symbols: str, ranks: Mapping[str, int]) -> list[str]:
         if p >= 0:
             r = get(symbols[p:k])
             if r is not None:
-                push(heap, r << 32 | p)
+                push(heap, r << rank_shift | p << shift | k)
         if k < n:
             prev[k] = i
-            r = get(symbols[i : end[k]])
+            stop = end[k]
+            r = get(symbols[i:stop])
             if r is not None:
-                push(heap, r << 32 | i)
+                push(heap, r << rank_shift | i << shift | stop)
     out = []
     i = 0
     while i < n:
