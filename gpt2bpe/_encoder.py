@@ -120,8 +120,8 @@ class Encoder:
     ) -> Encoder:
         """Load ``encoder.json`` and ``vocab.bpe``, checking both.
 
-        >>> enc = Encoder.from_files("gpt2/124M/encoder.json", "gpt2/124M/vocab.bpe")  # doctest: +SKIP
-        >>> enc.n_vocab  # doctest: +SKIP
+        >>> enc = Encoder.from_files(bundled_path("encoder.json"), bundled_path("vocab.bpe"))
+        >>> enc.n_vocab
         50257
         """
         _check_cache_size(cache_size)

@@ -76,8 +76,8 @@ def split(text: str) -> list[str]:
 
     >>> split("Hello world, it's 2024!")
     ['Hello', ' world', ',', ' it', "'s", ' 2024', '!']
-    >>> split("a  b\n\n")
-    ['a', ' ', ' b', '\n\n']
+    >>> split("a  b\\n\\n")
+    ['a', ' ', ' b', '\\n\\n']
     """
     if text.isascii() or _ASTRAL.search(text) is None:
         return _findall(text)
