@@ -75,7 +75,7 @@ def _merge_windows(symbols: str, ranks: Mapping[str, int]) -> list[str]:
         following = encode(nstart, nstop)
         bounds = list(accumulate(map(len, tokens), initial=start))
         first = bisect_left(bounds, nstart)
-        span_end = dict(zip(bounds[first:], bounds[first + 1 :]))
+        span_end = dict(zip(bounds[first:], bounds[first + 1 :], strict=False))  # start -> stop
         cut = -1
         pos = nstart
         for index, token in enumerate(following):
