@@ -8,12 +8,13 @@ wins.  A rank is the 0-based position of the rule that made the token.
 The work is O(n log n) in the piece's length ``n``, never quadratic:
 
 - a heap over a linked list of symbols finds the best pair in O(log n);
-- a piece longer than ``WINDOW`` symbols is encoded in overlapping windows that
-  are stitched at a token both windows agree on.  That is exact, not a guess:
-  if two encodings share a token at the same place, the left one up to it and
-  the right one from it make the encoding of the union (the "valid encoding
-  sequence" corollaries of GitHub's ``bpe`` crate).  Where two windows share no
-  token, the window is widened until they do.  Small heaps are faster (a big
+- a piece longer than ``WINDOW`` symbols is encoded window by window, each
+  window overlapping the part already encoded, and joined at a token that both
+  encodings have at the same place.  That is exact, not a guess: if two
+  encodings share a token, the left one up to it and the right one from it make
+  the encoding of the union (the "valid encoding sequence" corollaries of
+  GitHub's ``bpe`` crate; they hold for tiktoken's tie-break too).  Where no
+  token is shared, the window reaches further back, up to the whole piece.  Small heaps are faster (a big
   one misses the CPU cache), and a long run of one character repeats its
   windows, which a per-call memo serves.
 """
@@ -28,7 +29,7 @@ from operator import add
 
 #: Pieces longer than this are encoded in overlapping windows of this many symbols.
 WINDOW = 256
-#: Two windows overlap by this many symbols, where the stitching token is looked for.
+#: A window first overlaps the part already encoded by this many symbols.
 OVERLAP = 32
 
 
@@ -60,42 +61,45 @@ def _merge_windows(symbols: str, ranks: Mapping[str, int]) -> list[str]:
             tokens = memo[text] = _merge_heap(text, ranks)
         return tokens
 
-    out: list[str] = []
-    start = 0  # everything before start is final, in out
-    width = WINDOW
-    tokens = encode(0, WINDOW)  # the encoding of symbols[start:stop]
+    # Invariant: tokens is the exact encoding of symbols[:stop]; starts[i] is
+    # where tokens[i] starts.
+    tokens = list(encode(0, WINDOW))
+    starts = list(accumulate(map(len, tokens[:-1]), initial=0))
     stop = WINDOW
     while stop < n:
-        # Encode the next window, overlapping this one by OVERLAP symbols, and
-        # look in the overlap for a token with the same span in both: not the next
-        # window's first token, which its left edge may have cut short, nor one
-        # that ends at its right edge.
-        nstart = max(start + 1, stop - OVERLAP)
-        nstop = min(nstart + width, n)
-        following = encode(nstart, nstop)
-        bounds = list(accumulate(map(len, tokens), initial=start))
-        first = bisect_left(bounds, nstart)
-        span_end = dict(zip(bounds[first:], bounds[first + 1 :], strict=False))  # start -> stop
-        cut = -1
-        pos = nstart
-        for index, token in enumerate(following):
-            if pos >= stop:
+        overlap = OVERLAP
+        while True:
+            # Encode a window that overlaps the known part by `overlap` symbols
+            # and find, in the overlap, a token with the same span in both
+            # encodings: the known one up to it and the window's from it are
+            # then the exact encoding of symbols[:nstop].
+            nstart = max(0, stop - overlap)
+            nstop = min(nstart + overlap + WINDOW, n)
+            window = encode(nstart, nstop)
+            first = bisect_left(starts, nstart)  # the known tokens that start in the overlap
+            stops = [*starts[first + 1 :], stop] if first < len(starts) else []
+            known = dict(zip(starts[first:], stops, strict=True))  # start -> stop
+            pos = nstart
+            shared = -1
+            for index, token in enumerate(window):
+                if pos >= stop:
+                    break
+                end = pos + len(token)
+                if known.get(pos) == end:
+                    shared = index
+                    break
+                pos = end
+            if shared >= 0:
+                cut = bisect_left(starts, pos)
+                del tokens[cut:], starts[cut:]
+                tokens += window[shared:]
+                starts += accumulate(map(len, window[shared:-1]), initial=pos)
+                stop = nstop
                 break
-            end = pos + len(token)
-            if pos > nstart and span_end.get(pos) == end and end < nstop:
-                cut = index
-                break
-            pos = end
-        if cut < 0:  # no shared token: widen the window and try again
-            width *= 2
-            stop = min(start + width, n)
-            tokens = encode(start, stop)
-            continue
-        width = WINDOW
-        out += tokens[: bisect_left(bounds, pos)]
-        start, stop, tokens = pos, nstop, following[cut:]
-    out += tokens
-    return out
+            if nstart == 0 and nstop == n:  # the window is the whole piece
+                return list(window)
+            overlap *= 2  # no shared token: look further back
+    return tokens
 
 
 def _merge_heap(symbols: str, ranks: Mapping[str, int]) -> list[str]:

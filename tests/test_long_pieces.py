@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import random
 import string
+from unittest import mock
 
 import pytest
 from hypothesis import given
@@ -65,3 +66,52 @@ def test_windowed_merge_matches_tiktoken_on_repetitive_pieces(tk, pieces: list[s
     text = "".join(pieces).replace("Ġ", "")
     enc = gpt2bpe.get_encoder()
     assert enc._encode_single_piece(text) == tk._encode_single_piece(text)
+
+
+@pytest.mark.parametrize(("window", "overlap"), [(4, 1), (6, 2), (9, 3), (16, 4)])
+@given(text=st.text(alphabet="abnrsdwicet", min_size=1, max_size=300))
+def test_tiny_windows_are_exact(window: int, overlap: int, text: str) -> None:
+    # Tiny windows make joining (and reaching further back) happen all the time.
+    enc = gpt2bpe.get_encoder()
+    with mock.patch.object(_bpe, "WINDOW", window), mock.patch.object(_bpe, "OVERLAP", overlap):
+        assert _bpe.merge("Ġ" + text, enc._ranks) == _bpe._merge_heap("Ġ" + text, enc._ranks)
+        assert _bpe.merge("Ġsandwicert", enc._ranks) == ["Ġsandwic", "ert"]
+
+
+def _far_reaching_vocabulary(block: int, blocks: int) -> tuple[dict[str, int], list[tuple[str, str]], str]:
+    """A vocabulary where the last merges of a long piece decide its first tokens.
+
+    The piece is blocks of ``block`` letters: a marker letter then 'a's.  Each
+    block first becomes one token; then neighbouring blocks join from the right
+    end leftwards, and last of all a 'c' block joins the pair on its right.
+    Whether that happens depends on everything to its right, farther than one
+    window reaches.
+    """
+    from gpt2bpe._bytes_unicode import BYTE_TO_UNICODE
+
+    def unit(marker: str) -> str:
+        return marker + "a" * (block - 1)
+
+    chain = "defghijklmnopqrstuvwxyz"[:blocks]
+    merges = [(marker + "a" * (k - 1), "a") for marker in "bc" + chain for k in range(1, block)]
+    merges += [(unit(chain[i]), unit(chain[i + 1])) for i in range(len(chain) - 2, -1, -1)]
+    merges.append((unit("c"), unit(chain[0]) + unit(chain[1])))
+    tokens = {ch: i for i, ch in enumerate(BYTE_TO_UNICODE)}
+    for left, right in merges:
+        tokens[left + right] = len(tokens)
+    text = "".join(unit(m) for m in ["b"] * (blocks - 2) + ["c"] + list(chain))
+    return tokens, merges, text
+
+
+def test_join_is_exact_when_the_last_merge_reaches_far_back() -> None:
+    tiktoken = pytest.importorskip("tiktoken")
+    from tiktoken_ext.openai_public import r50k_pat_str
+
+    block = _bpe.OVERLAP // 2
+    tokens, merges, text = _far_reaching_vocabulary(block, _bpe.WINDOW // block)
+    assert len(text) > 1.5 * _bpe.WINDOW and len(gpt2bpe.pretokenize(text)) == 1
+    ours = gpt2bpe.Encoder(tokens, merges, name="far-reaching")
+    ranks = {t.encode(): i for t, i in tokens.items() if len(t) > 1}
+    ranks.update({bytes([b]): b for b in range(256)})
+    theirs = tiktoken.Encoding("far-reaching", pat_str=r50k_pat_str, mergeable_ranks=ranks, special_tokens={})
+    assert ours.encode_ordinary(text) == theirs.encode_ordinary(text)
