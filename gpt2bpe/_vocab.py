@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from gpt2bpe._bytes_unicode import BYTE_TO_UNICODE, UNICODE_TO_BYTE
+from gpt2bpe._bytes_unicode import BYTE_TO_UNICODE, UNICODE_TO_BYTE, to_bytes
 from gpt2bpe._errors import VocabularyError
 
 StrPath = str | os.PathLike[str]
@@ -39,39 +39,40 @@ class Vocabulary:
     merges: list[tuple[str, str]]
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return data
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
 def read_encoder_json(path: StrPath) -> dict[str, int]:
-    """Read ``encoder.json`` and check that it maps strings to the ids 0..n-1.
+    """Read ``encoder.json``: a JSON object of token -> id, with no key twice.
 
     Raises ``FileNotFoundError`` for a missing file and ``VocabularyError`` for a
-    malformed one.
+    malformed one; :func:`build_vocabulary` checks the ids.
     """
     raw = Path(path).read_bytes()
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
     except UnicodeDecodeError as exc:
         raise VocabularyError(f"{path}: not UTF-8 (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise VocabularyError(
             f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
         ) from None
+    except _DuplicateKey as exc:
+        raise VocabularyError(f"{path}: the token {exc.args[0]!r} appears twice") from None
     if not isinstance(data, dict):
         raise VocabularyError(f"{path}: expected a JSON object of token -> id, got {type(data).__name__}")
-    for token, token_id in data.items():
-        if type(token_id) is not int:
-            raise VocabularyError(f"{path}: the id of {token!r} is {token_id!r}, not an integer")
-    ids = sorted(data.values())
-    if ids != list(range(len(ids))):
-        seen: set[int] = set()
-        for token, token_id in data.items():
-            if token_id in seen:
-                raise VocabularyError(
-                    f"{path}: id {token_id} is given to more than one token ({token!r} is one)"
-                )
-            seen.add(token_id)
-        missing = next(i for i in range(len(ids)) if i not in seen)
-        raise VocabularyError(
-            f"{path}: ids must be 0 to {len(ids) - 1} with none missing; {missing} is missing"
-        )
     return data
 
 
@@ -109,6 +110,60 @@ def read_vocab_bpe(path: StrPath) -> list[tuple[str, str]]:
     return merges
 
 
+def _check_ids(encoder: dict[str, int], encoder_file: StrPath) -> None:
+    for token, token_id in encoder.items():
+        if type(token) is not str:
+            raise VocabularyError(f"{encoder_file}: the token {token!r} is not a string")
+        if type(token_id) is not int:
+            raise VocabularyError(f"{encoder_file}: the id of {token!r} is {token_id!r}, not an integer")
+    ids = sorted(encoder.values())
+    if ids != list(range(len(ids))):
+        seen: set[int] = set()
+        for token, token_id in encoder.items():
+            if token_id in seen:
+                raise VocabularyError(
+                    f"{encoder_file}: id {token_id} is given to more than one token ({token!r} is one)"
+                )
+            seen.add(token_id)
+        missing = next(i for i in range(len(ids)) if i not in seen)
+        raise VocabularyError(
+            f"{encoder_file}: ids must be 0 to {len(ids) - 1} with none missing; {missing} is missing"
+        )
+
+
+def _check_merges(merges: list[tuple[str, str]], vocab_file: StrPath) -> None:
+    for rank, rule in enumerate(merges):
+        if (
+            not isinstance(rule, (tuple, list))
+            or len(rule) != 2
+            or not all(type(part) is str and part for part in rule)
+        ):
+            raise VocabularyError(
+                f"{vocab_file}, line {rank + 2}: a rule is two non-empty strings, not {rule!r}"
+            )
+    try:
+        to_bytes("".join(left + right for left, right in merges))
+    except UnicodeEncodeError as exc:
+        # Find the rule with the character outside the alphabet, to name its line.
+        for rank, (left, right) in enumerate(merges):
+            bad = [ch for ch in left + right if ch not in UNICODE_TO_BYTE]
+            if bad:
+                raise VocabularyError(
+                    f"{vocab_file}, line {rank + 2}: {bad[0]!r} (U+{ord(bad[0]):04X}) in the rule "
+                    f"{left + ' ' + right!r} is not in GPT-2's byte alphabet"
+                ) from None
+        raise AssertionError("unreachable") from exc
+
+
+def looks_special(token: str) -> bool:
+    """Special tokens are spelled ``<|...|>``, as GPT-2's ``<|endoftext|>`` is.
+
+    >>> looks_special("<|endoftext|>"), looks_special("Ġgazed")
+    (True, False)
+    """
+    return len(token) > 4 and token.startswith("<|") and token.endswith("|>")
+
+
 def build_vocabulary(
     encoder: dict[str, int],
     merges: list[tuple[str, str]],
@@ -116,7 +171,11 @@ def build_vocabulary(
     encoder_file: StrPath = "encoder.json",
     vocab_file: StrPath = "vocab.bpe",
 ) -> Vocabulary:
-    """Check that the two files agree and derive the tables the encoder needs.
+    """Check the two files' contents, and that they agree; derive the encoder's tables.
+
+    Every token must be one of the 256 single bytes, made by a rule, or a special
+    token spelled ``<|...|>``: anything else means the files do not belong
+    together (a truncated vocab.bpe, say), which must not load silently.
 
     >>> from gpt2bpe._bytes_unicode import BYTE_TO_UNICODE
     >>> tokens = {ch: i for i, ch in enumerate(BYTE_TO_UNICODE)}
@@ -125,6 +184,8 @@ def build_vocabulary(
     >>> vocab.ranks, vocab.specials
     ({'hi': 0}, {'<|end|>': 257})
     """
+    _check_ids(encoder, encoder_file)
+    _check_merges(merges, vocab_file)
     missing = [ch for ch in BYTE_TO_UNICODE if ch not in encoder]
     if missing:
         raise VocabularyError(
@@ -154,11 +215,21 @@ def build_vocabulary(
         ranks[merged] = rank
     tokens = {}
     specials = {}
+    unmade = []
     for token, token_id in encoder.items():
         if token in ranks or (len(token) == 1 and token in UNICODE_TO_BYTE):
             tokens[token] = token_id
-        else:
+        elif looks_special(token):
             specials[token] = token_id
+        else:
+            unmade.append((token, token_id))
+    if unmade:
+        token, token_id = unmade[0]
+        raise VocabularyError(
+            f"{encoder_file}: {len(unmade)} token(s) are made by no rule of {vocab_file} and are not "
+            f"special tokens (<|...|>), e.g. {token!r} (id {token_id}); is {vocab_file} truncated, "
+            "or from another vocabulary?"
+        )
     return Vocabulary(tokens=tokens, specials=specials, ranks=ranks, merges=list(merges))
 
 

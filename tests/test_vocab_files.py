@@ -189,3 +189,56 @@ def test_merge_whose_part_is_a_special_token_only(tmp_path: Path) -> None:
     assert enc.special_tokens_set == set()
     with pytest.raises(VocabularyError, match="line 2"):
         Encoder(tokens, [("a", "c")])
+
+
+def test_truncated_vocab_does_not_load(gpt2_dir: Path) -> None:
+    path = gpt2_dir / "vocab.bpe"
+    path.write_bytes(path.read_bytes()[: -len("Ġg azed\n".encode())])
+    message = _error(gpt2_dir)
+    assert "made by no rule" in message and "'Ġgazed' (id 50255)" in message and "truncated" in message
+    path.write_text("#version: 0.2\n", encoding="utf-8")
+    assert "50000 token(s) are made by no rule" in _error(gpt2_dir)
+
+
+def test_encoder_duplicate_key(gpt2_dir: Path) -> None:
+    path = gpt2_dir / "encoder.json"
+    text = path.read_text(encoding="utf-8").rstrip().rstrip("}")
+    path.write_text(text + ', "!": 1}', encoding="utf-8")
+    message = _error(gpt2_dir)
+    assert "encoder.json" in message and "the token '!' appears twice" in message
+
+
+def _tiny() -> dict[str, int]:
+    from gpt2bpe._bytes_unicode import BYTE_TO_UNICODE
+
+    tokens = {ch: i for i, ch in enumerate(BYTE_TO_UNICODE)}
+    tokens["hi"] = 256
+    return tokens
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"hi": 0}, "id 0 is given to more than one token"),
+        ({"hi": 256.0}, "not an integer"),
+        ({"hi": True}, "not an integer"),
+        ({"<|pad|>": -5}, "ids must be 0 to 257"),
+        ({"<|pad|>": 10**6}, "ids must be 0 to 257"),
+    ],
+)
+def test_constructor_checks_ids(change: dict[str, object], expected: str) -> None:
+    with pytest.raises(VocabularyError, match=expected):
+        Encoder({**_tiny(), **change}, [("h", "i")])  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize("merges", [["hi"], [("h", "i", "x")], [("h", "")], [("h", 1)]])
+def test_constructor_checks_merges(merges: list[object]) -> None:
+    with pytest.raises(VocabularyError, match="line 2: a rule is two non-empty strings"):
+        Encoder(_tiny(), merges)  # type: ignore[arg-type]
+
+
+def test_symbol_outside_the_byte_alphabet(gpt2_dir: Path) -> None:
+    with pytest.raises(VocabularyError, match=r"line 3: .€. \(U\+20AC\).* not in GPT-2's byte alphabet"):
+        Encoder({**_tiny(), "€": 257, "h€": 258}, [("h", "i"), ("h", "€")], name="euro")
+    _edit_vocab(gpt2_dir, 5, "r €")
+    assert "vocab.bpe, line 5: '€'" in _error(gpt2_dir)
