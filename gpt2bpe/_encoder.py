@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Set as AbstractSet
 from itertools import chain
 from pathlib import Path
 from typing import Any, Literal
@@ -71,8 +72,27 @@ def _require_texts(texts: object, method: str) -> None:
 
 
 def _require_ids(tokens: object, method: str) -> None:
-    if isinstance(tokens, (str, bytes)):
+    # A set or dict would decode in whatever order it iterates: refuse it.
+    if isinstance(tokens, (str, bytes, AbstractSet, Mapping)):
         raise TypeError(f"{method}() takes a sequence of int token ids, not {type(tokens).__name__}")
+
+
+_ID_TYPES = {int, bool}
+
+
+def _require_int_ids(tokens: Sequence[object]) -> None:
+    # 5.0 would find id 5 in a dict (equal hashes): a silent wrong answer.  An id
+    # must be an int or int-like (numpy's integers have __index__, floats do not).
+    types = set(map(type, tokens))
+    if not types <= _ID_TYPES:
+        for kind in types:
+            if not hasattr(kind, "__index__"):
+                raise TypeError(f"token ids must be integers, not {kind.__name__}")
+
+
+def _require_int_id(token: object) -> None:
+    if type(token) is not int and not hasattr(type(token), "__index__"):
+        raise TypeError(f"a token id must be an integer, not {type(token).__name__}")
 
 
 class Encoder:
@@ -202,6 +222,8 @@ class Encoder:
         allowed = self._allowed(allowed_special)
         if disallowed_special == "all":
             disallowed = frozenset(self._special_tokens) - allowed
+        elif not disallowed_special:  # (), None, False: no check, as in tiktoken
+            disallowed = frozenset()
         else:
             disallowed = frozenset(disallowed_special)
         if disallowed:
@@ -250,8 +272,13 @@ class Encoder:
             if text_or_bytes in self._special_tokens:
                 return self._special_tokens[text_or_bytes]
             raw = text_or_bytes.encode("utf-8", "surrogatepass")
+        elif isinstance(text_or_bytes, bytes):
+            raw = text_or_bytes
+            special = self._special_bytes.get(raw)
+            if special is not None:
+                return special
         else:
-            raw = bytes(text_or_bytes)
+            raise TypeError(f"encode_single_token() takes str or bytes, not {type(text_or_bytes).__name__}")
         token = self._tokens.get(to_symbols(raw))
         if token is None:
             raise UnknownTokenError(f"{text_or_bytes!r} is not a single token of {self.name!r}")
@@ -269,6 +296,7 @@ class Encoder:
         """
         _require_ids(tokens, "decode_bytes")
         tokens = tokens if isinstance(tokens, Sequence) else list(tokens)
+        _require_int_ids(tokens)
         try:
             return b"".join(map(self._decoder.__getitem__, tokens))
         except (KeyError, TypeError):
@@ -293,6 +321,7 @@ class Encoder:
         >>> get_encoder().decode_single_token_bytes(995)
         b' world'
         """
+        _require_int_id(token)
         try:
             return self._decoder[token]
         except (KeyError, TypeError):
@@ -365,13 +394,18 @@ class Encoder:
         """The id of ``<|endoftext|>`` (50256 for GPT-2)."""
         return self._special_tokens["<|endoftext|>"]
 
-    @functools.cached_property
+    @property
     def special_tokens_set(self) -> set[str]:
-        """The special tokens' texts, e.g. ``{'<|endoftext|>'}``."""
+        """The special tokens' texts, e.g. ``{'<|endoftext|>'}`` (a new set each time)."""
         return set(self._special_tokens)
+
+    @functools.cached_property
+    def _special_bytes(self) -> dict[bytes, int]:
+        return {text.encode("utf-8"): i for text, i in self._special_tokens.items()}
 
     def is_special_token(self, token: int) -> bool:
         """Whether the id is a special token's."""
+        _require_int_id(token)
         return token in self._special_ids
 
     @functools.cached_property
@@ -431,6 +465,8 @@ class Encoder:
     def _allowed(self, allowed_special: Literal["all"] | Set[str]) -> frozenset[str]:
         if allowed_special == "all":
             return frozenset(self._special_tokens)
+        if not allowed_special:
+            return frozenset()
         if isinstance(allowed_special, str):
             raise TypeError('allowed_special takes "all" or a set of special tokens, not a single str')
         return frozenset(self._special_tokens.keys() & set(allowed_special))

@@ -31,16 +31,25 @@ class StreamDecoder:
         self._utf8 = codecs.getincrementaldecoder("utf-8")(errors)
 
     def feed(self, tokens: int | Iterable[int]) -> str:
-        """Take one id or several; return the text they complete (maybe '')."""
-        ids = (tokens,) if isinstance(tokens, int) else tokens
-        return self._utf8.decode(self._token_bytes(ids))
+        """Take one id or several; return the text they complete (maybe '').
+
+        Under ``errors="strict"`` bytes that cannot be UTF-8 raise
+        ``UnicodeDecodeError``; the stream then drops what it held and goes on.
+        """
+        ids = (tokens,) if hasattr(tokens, "__index__") else tokens
+        try:
+            return self._utf8.decode(self._token_bytes(ids))  # type: ignore[arg-type]
+        except UnicodeDecodeError:
+            self._utf8.reset()
+            raise
 
     def flush(self) -> str:
         """End the stream: return what is left (U+FFFD for an unfinished character
-        under ``errors="replace"``) and start afresh."""
-        text = self._utf8.decode(b"", final=True)
-        self._utf8.reset()
-        return text
+        under ``errors="replace"``, an error under "strict") and start afresh."""
+        try:
+            return self._utf8.decode(b"", final=True)
+        finally:
+            self._utf8.reset()
 
     def pending(self) -> bytes:
         """The bytes held back, waiting for the rest of a character."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import sys
+from decimal import Decimal
 
 import pytest
 
@@ -77,7 +78,7 @@ def test_decode_unknown_ids_names_the_id(enc: Encoder) -> None:
         with pytest.raises(UnknownTokenError, match=f"token id {bad} is not in the vocabulary") as info:
             enc.decode([15496, bad])
         assert isinstance(info.value, KeyError) and isinstance(info.value, gpt2bpe.Gpt2BpeError)
-    with pytest.raises(UnknownTokenError, match="'x'"):
+    with pytest.raises(TypeError, match="must be an integer, not str"):
         enc.decode_single_token_bytes("x")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         enc.decode("15496")  # type: ignore[arg-type]
@@ -151,3 +152,62 @@ def test_no_network_modules_are_imported() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("bad", [[5.0], [15496, 995.0], [Decimal(5)], {15496, 995}, {15496: 0}])
+def test_decode_refuses_ids_that_are_not_integers(enc: Encoder, bad: object) -> None:
+    with pytest.raises(TypeError):
+        enc.decode(bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        enc.decode_single_token_bytes(5.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        enc.is_special_token(50256.0)  # type: ignore[arg-type]
+
+
+def test_decode_accepts_int_like_ids(enc: Encoder) -> None:
+    class Id:  # anything with __index__, as numpy's integer types
+        def __init__(self, value: int) -> None:
+            self.value = value
+
+        def __hash__(self) -> int:
+            return hash(self.value)
+
+        def __eq__(self, other: object) -> bool:
+            return other == self.value
+
+        def __index__(self) -> int:
+            return self.value
+
+    assert enc.decode([Id(15496), Id(995)]) == "Hello world"  # type: ignore[list-item]
+    assert enc.decode([True]) == enc.decode([1])
+
+
+def test_encode_single_token_types(tk, enc: Encoder) -> None:
+    for bad in (1, [104, 105], bytearray(b"hi"), memoryview(b"hi")):
+        with pytest.raises(TypeError, match="takes str or bytes"):
+            enc.encode_single_token(bad)  # type: ignore[arg-type]
+    assert enc.encode_single_token(b"<|endoftext|>") == tk.encode_single_token(b"<|endoftext|>") == 50256
+
+
+@pytest.mark.parametrize("falsy", [None, False, (), set(), ""])
+def test_falsy_disallowed_special_means_no_check(tk, enc: Encoder, falsy: object) -> None:
+    text = "a <|endoftext|> b"
+    assert enc.encode(text, disallowed_special=falsy) == tk.encode(text, disallowed_special=())  # type: ignore[arg-type]
+
+
+def test_special_tokens_set_cannot_be_changed_through_the_shared_encoder(enc: Encoder) -> None:
+    enc.special_tokens_set.add("hello")
+    assert gpt2bpe.get_encoding("gpt2").special_tokens_set == {"<|endoftext|>"}
+
+
+def test_strict_stream_recovers_after_an_error(enc: Encoder) -> None:
+    stream = enc.stream_decoder(errors="strict")
+    assert stream.feed(43074) == " "  # ' ' and the first two bytes of '❤'
+    with pytest.raises(UnicodeDecodeError):
+        stream.feed(15496)  # 'Hello' cannot continue the character
+    assert stream.pending() == b""
+    assert stream.feed([15496, 995]) == "Hello world"
+    stream.feed(43074)
+    with pytest.raises(UnicodeDecodeError):
+        stream.flush()
+    assert stream.pending() == b"" and stream.feed(995) == " world"
