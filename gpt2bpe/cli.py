@@ -197,6 +197,8 @@ def _read_stdin() -> str:
 def _write(text: str) -> None:
     """Write ``text`` to standard output as UTF-8, whatever the locale says."""
     stdout = sys.stdout
+    if stdout is None:  # started with standard output closed (`gpt2bpe ... >&-`)
+        raise CommandError("standard output is closed")
     buffer = getattr(stdout, "buffer", None)
     if buffer is None:  # a replaced sys.stdout (a StringIO, doctest) takes str
         stdout.write(text)
@@ -243,7 +245,7 @@ def _encode_arguments(parser: argparse.ArgumentParser) -> None:
         "text",
         nargs="*",
         help="the text; several arguments are ONE text joined with single spaces, like echo. "
-        "Without any, all of standard input is read (UTF-8) and encoded exactly, "
+        "Without any (or with a lone -), all of standard input is read (UTF-8) and encoded exactly, "
         "final newline included",
     )
     specials = parser.add_mutually_exclusive_group()
@@ -289,7 +291,7 @@ def _argument_text(words: list[str]) -> str:
 def _run_encode(args: argparse.Namespace) -> int:
     enc = _load_encoder(args)
     words: list[str] = args.text
-    text = _argument_text(words) if words else _read_stdin()
+    text = _argument_text(words) if words and words != ["-"] else _read_stdin()
     if args.ordinary:
         ids = enc.encode_ordinary(text)
     elif args.allow_special:
@@ -371,7 +373,7 @@ def _decode_arguments(parser: argparse.ArgumentParser) -> None:
         "ids",
         nargs="*",
         help="token ids, separated by spaces or commas, or a JSON list; "
-        "without any, they are read from standard input in the same forms",
+        "without any (or with a lone -), they are read from standard input in the same forms",
     )
     parser.add_argument(
         "-n", "--no-newline", action="store_true", help="do not write a newline after the text"
@@ -388,7 +390,7 @@ def _decode_arguments(parser: argparse.ArgumentParser) -> None:
 def _run_decode(args: argparse.Namespace) -> int:
     enc = _load_encoder(args)
     fields: list[str] = args.ids
-    ids = parse_ids(" ".join(fields) if fields else _read_stdin())
+    ids = parse_ids(" ".join(fields) if fields and fields != ["-"] else _read_stdin())
     try:
         text = enc.decode(ids, errors=args.errors)
     except UnicodeDecodeError as exc:

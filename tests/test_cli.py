@@ -571,3 +571,28 @@ def test_program_closed_pipe_is_quiet(unbuffered: bool) -> None:
     process.stderr.close()
     assert process.wait() == 1
     assert stderr == b""
+
+
+def test_a_lone_dash_reads_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    set_stdin(monkeypatch, b"Hello world\n")
+    assert main(["encode", "--json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out) == ENC.encode("Hello world\n")
+    set_stdin(monkeypatch, b"15496 995")
+    assert main(["decode", "-n", "-"]) == 0
+    assert capsys.readouterr().out == "Hello world"
+
+
+@pytest.mark.parametrize("args", [("encode", "hi"), ("decode", "15496")])
+def test_closed_stdout_is_a_one_line_error(args: tuple[str, ...]) -> None:
+    # Started with file descriptor 1 closed, as `gpt2bpe encode hi >&-` does.
+    result = subprocess.run(
+        [sys.executable, "-m", "gpt2bpe", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        pass_fds=(),
+        close_fds=True,
+        check=False,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert result.returncode == 1
+    assert_one_line_error(result.stderr.decode(), "standard output is closed")
