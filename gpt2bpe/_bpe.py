@@ -7,6 +7,8 @@ wins.  A rank is the 0-based position of the rule that made the token.
 
 The work is O(n log n) in the piece's length ``n``, never quadratic:
 
+- a piece of up to ``SMALL`` symbols (most of them) is merged by a plain scan
+  of its pairs, which beats a heap's set-up at that size;
 - a heap over a linked list of symbols finds the best pair in O(log n);
 - a piece longer than ``WINDOW`` symbols is encoded window by window, each
   window overlapping the part already encoded, and joined at a token that both
@@ -27,6 +29,8 @@ from collections.abc import Mapping
 from itertools import accumulate
 from operator import add
 
+#: Pieces of up to this many symbols are merged by a plain scan (benchmarks/: faster below ~12).
+SMALL = 10
 #: Pieces longer than this are encoded in overlapping windows of this many symbols.
 WINDOW = 256
 #: A window first overlaps the part already encoded by this many symbols.
@@ -43,9 +47,31 @@ def merge(symbols: str, ranks: Mapping[str, int]) -> list[str]:
     >>> merge("aaaaa", {"aa": 0, "aaaa": 1})
     ['aaaa', 'a']
     """
+    if len(symbols) <= SMALL:
+        return _merge_small(symbols, ranks)
     if len(symbols) <= WINDOW:
         return _merge_heap(symbols, ranks)
     return _merge_windows(symbols, ranks)
+
+
+def _merge_small(symbols: str, ranks: Mapping[str, int]) -> list[str]:
+    parts = list(symbols)
+    get = ranks.get
+    while len(parts) > 1:
+        best = -1
+        at = 0
+        left = parts[0]
+        for i in range(1, len(parts)):
+            right = parts[i]
+            rank = get(left + right)
+            if rank is not None and (best < 0 or rank < best):  # strictly less: leftmost wins a tie
+                best = rank
+                at = i
+            left = right
+        if best < 0:
+            break
+        parts[at - 1 : at + 1] = (parts[at - 1] + parts[at],)
+    return parts
 
 
 def _merge_windows(symbols: str, ranks: Mapping[str, int]) -> list[str]:

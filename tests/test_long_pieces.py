@@ -115,3 +115,9 @@ def test_join_is_exact_when_the_last_merge_reaches_far_back() -> None:
     ranks.update({bytes([b]): b for b in range(256)})
     theirs = tiktoken.Encoding("far-reaching", pat_str=r50k_pat_str, mergeable_ranks=ranks, special_tokens={})
     assert ours.encode_ordinary(text) == theirs.encode_ordinary(text)
+
+
+@given(st.text(alphabet="aeinrst Ġ0123456789=!", min_size=1, max_size=_bpe.SMALL + 6))
+def test_small_scan_equals_heap(text: str) -> None:
+    ranks = gpt2bpe.get_encoder()._ranks
+    assert _bpe._merge_small(text, ranks) == _bpe._merge_heap(text, ranks)
