@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
-from collections.abc import Set as AbstractSet
 from itertools import chain
 from pathlib import Path
 from typing import Any, Literal
@@ -73,7 +72,7 @@ def _require_texts(texts: object, method: str) -> None:
 
 def _require_ids(tokens: object, method: str) -> None:
     # A set or dict would decode in whatever order it iterates: refuse it.
-    if isinstance(tokens, (str, bytes, AbstractSet, Mapping)):
+    if isinstance(tokens, (str, bytes, Set, Mapping)):
         raise TypeError(f"{method}() takes a sequence of int token ids, not {type(tokens).__name__}")
 
 
