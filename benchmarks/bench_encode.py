@@ -43,11 +43,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tiktoken
-import tiktoken.load
 from baseline_openai import OpenAIBaseline
-from tiktoken_ext.openai_public import r50k_pat_str
 
 import gpt2bpe
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from oracle import tiktoken_gpt2
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures" / "bench"
@@ -70,17 +71,7 @@ PUNCTUATION = "!#$%&()*+,-./:;<=>?@[]^_`{|}~"
 
 def load_tiktoken(encoder_json: Path = ENCODER_JSON, vocab_bpe: Path = VOCAB_BPE) -> tiktoken.Encoding:
     """tiktoken's ``gpt2`` encoding, built from local copies of GPT-2's two files."""
-    # tiktoken keeps a copy of every file it reads in a cache directory (read at
-    # each call) unless told not to; empty means: read the local files directly.
-    os.environ["TIKTOKEN_CACHE_DIR"] = ""
-    ranks = tiktoken.load.data_gym_to_mergeable_bpe_ranks(str(vocab_bpe), str(encoder_json))
-    return tiktoken.Encoding(
-        "gpt2",
-        pat_str=r50k_pat_str,
-        mergeable_ranks=ranks,
-        special_tokens={"<|endoftext|>": 50256},
-        explicit_n_vocab=50257,
-    )
+    return tiktoken_gpt2(encoder_json, vocab_bpe)
 
 
 def load_gpt2bpe() -> gpt2bpe.Encoder:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 import gpt2bpe
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))  # probe_vocab, shared with the class generator
+sys.path.insert(0, str(ROOT / "tools"))  # the oracle and the probe vocabularies
 
 # "ci" runs far more examples; selected by HYPOTHESIS_PROFILE=ci or, in CI, by CI=true.
 settings.register_profile("default", max_examples=200, deadline=None)
@@ -22,26 +22,13 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
 
 
-def tiktoken_from_files(encoder_json: Path, vocab_bpe: Path):  # type: ignore[no-untyped-def]
-    """tiktoken's gpt2 Encoding built from local files: the tests never touch the network."""
-    tiktoken = pytest.importorskip("tiktoken")
-    from tiktoken.load import data_gym_to_mergeable_bpe_ranks
-    from tiktoken_ext.openai_public import r50k_pat_str
-
-    ranks = data_gym_to_mergeable_bpe_ranks(str(vocab_bpe), str(encoder_json))
-    return tiktoken.Encoding(
-        "gpt2",
-        pat_str=r50k_pat_str,
-        mergeable_ranks=ranks,
-        special_tokens={"<|endoftext|>": 50256},
-        explicit_n_vocab=50257,
-    )
-
-
 @pytest.fixture(scope="session")
 def tk():  # type: ignore[no-untyped-def]
     """The oracle: tiktoken's GPT-2 encoding on the bundled files."""
-    return tiktoken_from_files(gpt2bpe.bundled_path("encoder.json"), gpt2bpe.bundled_path("vocab.bpe"))
+    # The oracle, built from the bundled files: the tests never touch the network.
+    from oracle import tiktoken_gpt2
+
+    return tiktoken_gpt2(gpt2bpe.bundled_path("encoder.json"), gpt2bpe.bundled_path("vocab.bpe"))
 
 
 @pytest.fixture(scope="session")

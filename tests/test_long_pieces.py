@@ -104,16 +104,13 @@ def _far_reaching_vocabulary(block: int, blocks: int) -> tuple[dict[str, int], l
 
 
 def test_join_is_exact_when_the_last_merge_reaches_far_back() -> None:
-    tiktoken = pytest.importorskip("tiktoken")
-    from tiktoken_ext.openai_public import r50k_pat_str
+    from oracle import tiktoken_for
 
     block = _bpe.OVERLAP // 2
     tokens, merges, text = _far_reaching_vocabulary(block, _bpe.WINDOW // block)
     assert len(text) > 1.5 * _bpe.WINDOW and len(gpt2bpe.pretokenize(text)) == 1
     ours = gpt2bpe.Encoder(tokens, merges, name="far-reaching")
-    ranks = {t.encode(): i for t, i in tokens.items() if len(t) > 1}
-    ranks.update({bytes([b]): b for b in range(256)})
-    theirs = tiktoken.Encoding("far-reaching", pat_str=r50k_pat_str, mergeable_ranks=ranks, special_tokens={})
+    theirs = tiktoken_for("far-reaching", tokens)
     assert ours.encode_ordinary(text) == theirs.encode_ordinary(text)
 
 

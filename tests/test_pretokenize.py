@@ -13,20 +13,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from oracle import tiktoken_for
 from probe_vocab import PROBES, all_characters, probe_encoder_json, probe_merges, probe_text
 
 import gpt2bpe
-from gpt2bpe._bytes_unicode import UNICODE_TO_BYTE
 from gpt2bpe._pretokenize import split
-
-
-def tiktoken_probe(kind: str):  # type: ignore[no-untyped-def]
-    tiktoken = pytest.importorskip("tiktoken")
-    from tiktoken_ext.openai_public import r50k_pat_str
-
-    ranks = {bytes(UNICODE_TO_BYTE[c] for c in tok): i for tok, i in probe_encoder_json(kind).items()}
-    return tiktoken.Encoding(f"probe-{kind}", pat_str=r50k_pat_str, mergeable_ranks=ranks, special_tokens={})
-
 
 CHARS = list(all_characters())
 
@@ -34,7 +25,7 @@ CHARS = list(all_characters())
 @pytest.mark.parametrize("kind", list(PROBES))
 def test_every_code_point_splits_as_tiktoken(kind: str) -> None:
     ours = gpt2bpe.Encoder(probe_encoder_json(kind), probe_merges(kind), name=kind, cache_size=0)
-    theirs = tiktoken_probe(kind)
+    theirs = tiktoken_for(f"probe-{kind}", probe_encoder_json(kind))
     mismatched = []
     # In chunks of one text each, so that a mismatch names its characters.
     step = 4096

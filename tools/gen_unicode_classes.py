@@ -25,20 +25,10 @@ import tiktoken
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from oracle import tiktoken_for
 from probe_vocab import PROBES, all_characters, joined, probe_encoder_json, probe_text
 
-from gpt2bpe._bytes_unicode import UNICODE_TO_BYTE
-
 TARGET = Path(__file__).resolve().parent.parent / "gpt2bpe" / "_unicode_classes.py"
-# tiktoken's GPT-2 pattern (tiktoken_ext.openai_public.r50k_pat_str in 0.14).
-PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s"""
-
-
-def tiktoken_probe(kind: str) -> tiktoken.Encoding:
-    ranks = {
-        bytes(UNICODE_TO_BYTE[ch] for ch in token): rank for token, rank in probe_encoder_json(kind).items()
-    }
-    return tiktoken.Encoding(f"probe-{kind}", pat_str=PATTERN, mergeable_ranks=ranks, special_tokens={})
 
 
 def classify() -> dict[str, list[int]]:
@@ -46,7 +36,7 @@ def classify() -> dict[str, list[int]]:
     chars = list(all_characters())
     members: dict[str, list[int]] = {}
     for kind in PROBES:
-        enc = tiktoken_probe(kind)
+        enc = tiktoken_for(f"probe-{kind}", probe_encoder_json(kind))
         texts = [probe_text(kind, ch) for ch in chars]
         ids = [enc.encode_ordinary(text) for text in texts]  # a thread pool is slower here
         members[kind] = [ord(ch) for ch, got in zip(chars, ids, strict=True) if joined(kind, ch, got)]
