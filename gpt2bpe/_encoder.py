@@ -2,8 +2,10 @@
 
 Its method names and semantics are tiktoken's ``Encoding``'s, so code moves
 between the two with one changed line.  The hot path is one C-level pipeline,
-``chain.from_iterable(map(cached_piece_ids, split(text)))``; all Python-level
-work (byte conversion, merging) happens on a cache miss only.
+``chain.from_iterable(map(cached_chunk_ids, chunks(text)))``, where a chunk is
+a word with its punctuation (see ``_pretokenize.chunks``); all Python-level
+work (splitting a chunk into pieces, byte conversion, merging) happens on a
+cache miss only.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,18 +24,20 @@ from gpt2bpe._errors import DisallowedSpecialTokenError, UnknownTokenError
 from gpt2bpe._stream import StreamDecoder, iter_decode
 from gpt2bpe._vocab import StrPath, Vocabulary, build_vocabulary, load_vocabulary
 
-#: Default number of distinct pieces the LRU cache keeps (about 20 MB when full).
+#: Default number of entries in each of the two LRU caches, of chunks and of pieces.
 DEFAULT_CACHE_SIZE = 1 << 16
-#: Pieces longer than this many characters are merged every time, never cached,
-#: so that the cache's memory is bounded in bytes as well as in entries.
+#: Longer chunks are split into pieces every time, never cached as a whole.
+CACHED_CHUNK_LENGTH = 64
+#: Longer pieces are merged every time, never cached, so that the caches'
+#: memory is bounded in bytes as well as in entries.
 CACHED_PIECE_LENGTH = 256
 
 #: tiktoken's spelling of GPT-2's split pattern (``_pat_str``; ours runs on ``re``).
 PAT_STR = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s"""
 
 
-class _LongPiece(Exception):
-    """Raised inside the cache wrapper so that a long piece is never stored."""
+class _TooLong(Exception):
+    """Raised inside a cache wrapper so that a long chunk or piece is never stored."""
 
 
 def _fix_surrogates(text: str) -> str:
@@ -164,13 +168,12 @@ class Encoder:
         self.name = name
         self._vocab = vocab
         self._tokens = vocab.tokens
-        self._ranks = vocab.ranks
+        self._merge_ranks = vocab.merge_ranks
         self._special_tokens: dict[str, int] = dict(vocab.specials)
-        self._decoder: dict[int, bytes] = {i: symbols_to_bytes(t) for t, i in vocab.tokens.items()}
-        self._decoder.update({i: t.encode("utf-8") for t, i in vocab.specials.items()})
-        self.max_token_value: int = max(self._decoder)
+        self.max_token_value: int = len(vocab.tokens) + len(vocab.specials) - 1  # the ids are dense
         self._cache_size = cache_size
         self._piece_ids = functools.lru_cache(maxsize=cache_size)(self._cacheable_piece_ids)
+        self._chunk_ids = functools.lru_cache(maxsize=cache_size)(self._cacheable_chunk_ids)
 
     # ====================
     # Encoding
@@ -399,6 +402,13 @@ class Encoder:
         return set(self._special_tokens)
 
     @functools.cached_property
+    def _decoder(self) -> dict[int, bytes]:
+        # Built on first use: an encoder that only encodes never needs it.
+        decoder = dict(zip(self._tokens.values(), map(symbols_to_bytes, self._tokens), strict=True))
+        decoder.update({i: text.encode("utf-8") for text, i in self._special_tokens.items()})
+        return decoder
+
+    @functools.cached_property
     def _special_bytes(self) -> dict[bytes, int]:
         return {text.encode("utf-8"): i for text, i in self._special_tokens.items()}
 
@@ -426,16 +436,22 @@ class Encoder:
         return PAT_STR
 
     def cache_info(self) -> functools._CacheInfo:
-        """Hits, misses, maximum and current size of this encoder's piece cache."""
-        return self._piece_ids.cache_info()
+        """Hits, misses, maximum and current size of this encoder's chunk cache.
+
+        A chunk is what lies between two spaces that lead a piece, such as
+        ``" world,"``; it is the unit the encoder looks up.  Pieces of chunks that
+        miss have a cache of their own, of the same size.
+        """
+        return self._chunk_ids.cache_info()
 
     def clear_cache(self) -> None:
-        """Empty this encoder's piece cache."""
+        """Empty this encoder's caches."""
+        self._chunk_ids.cache_clear()
         self._piece_ids.cache_clear()
 
     def __repr__(self) -> str:
         return (
-            f"<Encoder {self.name!r}: {self.n_vocab:,} ids, {len(self._ranks):,} merges, "
+            f"<Encoder {self.name!r}: {self.n_vocab:,} ids, {self._vocab.n_merges:,} merges, "
             f"cache_size={self._cache_size:,}>"
         )
 
@@ -471,16 +487,29 @@ class Encoder:
         return frozenset(self._special_tokens.keys() & set(allowed_special))
 
     def _encode_text(self, text: str) -> list[int]:
+        chunks = _pretokenize.chunks(text)
+        out = self._encode_pieces(chunks[0])  # the one chunk without a leading space
+        rest = islice(chunks, 1, None)
+        while True:
+            try:
+                out += chain.from_iterable(map(self._chunk_ids, rest))
+                return out
+            except _TooLong as exc:
+                # `out` holds the ids of every chunk before the long one (list.extend
+                # keeps what it appended) and `rest` has moved past it: encode it
+                # uncached, and go on.
+                out += self._encode_pieces(" " + exc.args[0])
+
+    def _encode_pieces(self, text: str) -> list[int]:
         pieces = _pretokenize.split(text)
-        try:
-            return list(chain.from_iterable(map(self._piece_ids, pieces)))
-        except _LongPiece:
-            out: list[int] = []
-            for piece in pieces:
-                out += (
-                    self._piece_ids(piece) if len(piece) <= CACHED_PIECE_LENGTH else self._merge_piece(piece)
-                )
-            return out
+        out: list[int] = []
+        rest = iter(pieces)
+        while True:
+            try:
+                out += chain.from_iterable(map(self._piece_ids, rest))
+                return out
+            except _TooLong as exc:
+                out += self._merge_piece(exc.args[0])
 
     def _encode_with_specials(self, text: str, allowed: frozenset[str]) -> list[int]:
         out: list[int] = []
@@ -492,9 +521,18 @@ class Encoder:
         out += self._encode_text(text[start:])
         return out
 
+    def _cacheable_chunk_ids(self, chunk: str) -> tuple[int, ...]:
+        # The ids of " " + chunk.
+        if len(chunk) > CACHED_CHUNK_LENGTH:
+            raise _TooLong(chunk)
+        pieces = _pretokenize.split(" " + chunk)
+        if len(pieces) == 1:
+            return self._piece_ids(pieces[0])
+        return tuple(chain.from_iterable(map(self._piece_ids, pieces)))
+
     def _cacheable_piece_ids(self, piece: str) -> tuple[int, ...]:
         if len(piece) > CACHED_PIECE_LENGTH:
-            raise _LongPiece
+            raise _TooLong(piece)
         return self._merge_piece(piece)
 
     def _merge_piece(self, piece: str) -> tuple[int, ...]:
@@ -503,12 +541,12 @@ class Encoder:
         if token is not None:  # a whole token needs no merging (tiktoken skips it too)
             return (token,)
         tokens = self._tokens
-        return tuple([tokens[s] for s in merge(symbols, self._ranks)])
+        return tuple([tokens[s] for s in merge(symbols, self._merge_ranks)])
 
     def _encode_single_piece(self, text_or_bytes: str | bytes) -> list[int]:
         raw = text_or_bytes.encode("utf-8") if isinstance(text_or_bytes, str) else text_or_bytes
         symbols = to_symbols(raw)
-        return [self._tokens[s] for s in merge(symbols, self._ranks)]
+        return [self._tokens[s] for s in merge(symbols, self._merge_ranks)]
 
 
 def bundled_path(filename: str) -> Path:

@@ -50,6 +50,16 @@ PATTERN: str = (
 )
 
 _findall = re.compile(PATTERN).findall
+
+#: Where a space is followed by a character that is not whitespace, a piece
+#: always starts (the space leads it), whatever comes before or after: the
+#: pieces around it never reach across.  So text can be cut there into "chunks",
+#: each of which splits on its own exactly as it does inside the text.  A chunk
+#: (a word with its punctuation, say) is a bigger unit to cache than a piece and
+#: ``re.split`` cuts 2-3x faster than the full pattern splits.
+CUT_PATTERN: str = f" (?=[^{_S}])"
+
+_cut = re.compile(CUT_PATTERN).split
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 # The pattern looks only at each character's class and at a few ASCII literals
@@ -89,3 +99,18 @@ def split(text: str) -> list[str]:
         out.append(text[start:end])
         start = end
     return out
+
+
+def chunks(text: str) -> list[str]:
+    """``text`` cut before every space that leads a piece; the spaces are dropped.
+
+    Every chunk but the first stands for a space and itself, and splits into
+    the same pieces on its own as it does in ``text``.
+
+    >>> text = "Hello world,  it's\\n 2024!"
+    >>> chunks(text)
+    ['Hello', 'world, ', "it's\\n", '2024!']
+    >>> [piece for chunk in chunks(text) for piece in split(" " + chunk)] == split(" " + text)
+    True
+    """
+    return _cut(text)

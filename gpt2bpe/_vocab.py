@@ -8,35 +8,80 @@
 
 Every problem raises :class:`~gpt2bpe.VocabularyError` naming the file, and for
 ``vocab.bpe`` the line, so that a user can go and look.
+
+OpenAI's own two files are recognised by their SHA-256 and loaded without the
+checks (a test runs the checks on them): hashing both takes about a
+millisecond, checking them a hundred times that.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from gpt2bpe._bytes_unicode import BYTE_TO_UNICODE, UNICODE_TO_BYTE, to_bytes
+from gpt2bpe._bytes_unicode import BYTE_TO_UNICODE, UNICODE_TO_BYTE, bytes_to_unicode, to_bytes
 from gpt2bpe._errors import VocabularyError
 
 StrPath = str | os.PathLike[str]
 
+#: The SHA-256 of OpenAI's GPT-2 files, as ``shared/gpt2/SHA256SUMS`` lists them.
+GPT2_SHA256 = {
+    "encoder.json": "196139668be63f3b5d6574427317ae82f612a97c5d1cdaf36ed2256dbf636783",
+    "vocab.bpe": "1ce1664773c50f3e0cc8842619a93edc4624525b728b188a9e0be33b7726adc5",
+}
 
-@dataclass(frozen=True)
+
 class Vocabulary:
     """The checked contents of the two files.
 
-    ``tokens`` maps each ordinary token (GPT-2 alphabet) to its id, ``specials``
-    each special token's text to its id, ``ranks`` each merged token to the
-    0-based line of its rule among vocab.bpe's merges, and ``merges`` keeps the
-    rules in order.
+    ``tokens`` maps each ordinary token (GPT-2 alphabet) to its id and
+    ``specials`` each special token's text to its id.  ``merge_ranks`` is what
+    the merge applier orders pairs by: the token ids themselves when they grow
+    with the rules' order, as in GPT-2 and in tiktoken, which saves a table.
+    ``ranks`` (each merged token -> the 0-based position of its rule) and
+    ``merges`` (the rules in order) are built when first asked for.
     """
 
-    tokens: dict[str, int]
-    specials: dict[str, int]
-    ranks: dict[str, int]
-    merges: list[tuple[str, str]]
+    def __init__(
+        self,
+        tokens: dict[str, int],
+        specials: dict[str, int],
+        *,
+        ranks: dict[str, int] | None = None,
+        merges: list[tuple[str, str]] | None = None,
+        read_merges: Callable[[], list[tuple[str, str]]] | None = None,
+        ids_follow_ranks: bool,
+    ) -> None:
+        self.tokens = tokens
+        self.specials = specials
+        self._read_merges = read_merges
+        if merges is not None:
+            self.__dict__["merges"] = merges
+        if ranks is not None:
+            self.__dict__["ranks"] = ranks
+        self.merge_ranks: Mapping[str, int] = tokens if ids_follow_ranks else self.ranks
+
+    @functools.cached_property
+    def merges(self) -> list[tuple[str, str]]:
+        """The rules in vocab.bpe's order, as ``(left, right)`` pairs."""
+        assert self._read_merges is not None
+        return self._read_merges()
+
+    @functools.cached_property
+    def ranks(self) -> dict[str, int]:
+        """Each merged token -> the 0-based position of the rule that makes it."""
+        return {left + right: rank for rank, (left, right) in enumerate(self.merges)}
+
+    @property
+    def n_merges(self) -> int:
+        """The number of rules (50,000 for GPT-2)."""
+        if "merges" in self.__dict__:
+            return len(self.merges)
+        return len(self.tokens) - len(BYTE_TO_UNICODE)
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -54,13 +99,14 @@ class _DuplicateKey(Exception):
     pass
 
 
-def read_encoder_json(path: StrPath) -> dict[str, int]:
-    """Read ``encoder.json``: a JSON object of token -> id, with no key twice.
+def read_encoder_json(path: StrPath, raw: bytes | None = None) -> dict[str, int]:
+    """Read ``encoder.json`` (or parse ``raw``, its bytes): token -> id, no key twice.
 
     Raises ``FileNotFoundError`` for a missing file and ``VocabularyError`` for a
     malformed one; :func:`build_vocabulary` checks the ids.
     """
-    raw = Path(path).read_bytes()
+    if raw is None:
+        raw = Path(path).read_bytes()
     try:
         data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
     except UnicodeDecodeError as exc:
@@ -76,12 +122,13 @@ def read_encoder_json(path: StrPath) -> dict[str, int]:
     return data
 
 
-def read_vocab_bpe(path: StrPath) -> list[tuple[str, str]]:
-    """Read ``vocab.bpe``: the header line, then one ``left right`` rule per line.
+def read_vocab_bpe(path: StrPath, raw: bytes | None = None) -> list[tuple[str, str]]:
+    """Read ``vocab.bpe`` (or parse ``raw``, its bytes): a header, then ``left right`` rules.
 
     A final newline is optional; blank or malformed lines are errors naming the line.
     """
-    raw = Path(path).read_bytes()
+    if raw is None:
+        raw = Path(path).read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -230,14 +277,52 @@ def build_vocabulary(
             f"special tokens (<|...|>), e.g. {token!r} (id {token_id}); is {vocab_file} truncated, "
             "or from another vocabulary?"
         )
-    return Vocabulary(tokens=tokens, specials=specials, ranks=ranks, merges=list(merges))
+    ordered = [tokens[token] for token in ranks]  # ranks is in rule order
+    return Vocabulary(
+        tokens,
+        specials,
+        ranks=ranks,
+        merges=list(merges),
+        ids_follow_ranks=all(map(int.__lt__, ordered, ordered[1:])),
+    )
 
 
 def load_vocabulary(encoder_json: StrPath, vocab_bpe: StrPath) -> Vocabulary:
-    """Read and check both files."""
+    """Read both files; check them, unless they are OpenAI's GPT-2 files."""
+    encoder_bytes = Path(encoder_json).read_bytes()
+    vocab_bytes = Path(vocab_bpe).read_bytes()
+    if (
+        hashlib.sha256(encoder_bytes).hexdigest() == GPT2_SHA256["encoder.json"]
+        and hashlib.sha256(vocab_bytes).hexdigest() == GPT2_SHA256["vocab.bpe"]
+    ):
+        return _gpt2_vocabulary(vocab_bytes.decode("utf-8"))
     return build_vocabulary(
-        read_encoder_json(encoder_json),
-        read_vocab_bpe(vocab_bpe),
+        read_encoder_json(encoder_json, encoder_bytes),
+        read_vocab_bpe(vocab_bpe, vocab_bytes),
         encoder_file=encoder_json,
         vocab_file=vocab_bpe,
+    )
+
+
+def _split_rules(vocab_text: str) -> list[list[str]]:
+    return [line.split(" ") for line in vocab_text.split("\n")[1:-1]]
+
+
+#: The single-byte tokens in the order of their ids in GPT-2's encoder.json
+#: (printable bytes first, as ``bytes_to_unicode`` lists them).
+_BYTE_TOKENS_BY_ID = list(bytes_to_unicode().values())
+
+
+def _gpt2_vocabulary(vocab_text: str) -> Vocabulary:
+    # OpenAI's files, known by their hashes: ids 0-255 are the single bytes in
+    # bytes_to_unicode's order, id 256 + r is the token of rule r, and 50256 is
+    # <|endoftext|> (tests/test_vocab_files.py proves it on the files).
+    merged = vocab_text.replace(" ", "").split("\n")[1:-1]  # no header, nor "" after the last line
+    ordinary = _BYTE_TOKENS_BY_ID + merged
+    tokens = dict(zip(ordinary, range(len(ordinary)), strict=True))
+    return Vocabulary(
+        tokens,
+        {"<|endoftext|>": len(tokens)},
+        read_merges=lambda: [(left, right) for left, right in _split_rules(vocab_text)],
+        ids_follow_ranks=True,
     )

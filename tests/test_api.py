@@ -99,11 +99,19 @@ def test_cache_is_bounded_lru_per_instance() -> None:
     enc = gpt2bpe.Encoder.__new__(Encoder)
     enc.__setstate__({"bundled": True, "name": "gpt2", "cache_size": 100})
     enc.encode_ordinary(" ".join(f"w{i}" for i in range(1000)))
+    # The chunks " w1" ... " w999" (the first word has no space before it, and is
+    # looked up as pieces), and the pieces: "w", "0", then " w" (hit 998 times
+    # more) and "1" ... "999".
     info = enc.cache_info()
-    assert info.maxsize == 100 and info.currsize == 100 and info.misses >= 1000
+    assert info == (0, 999, 100, 100)
+    assert enc._piece_ids.cache_info() == (998, 1002, 100, 100)
+    enc.encode_ordinary(" w999 w998")
+    assert enc.cache_info().hits == 2
+    enc.encode_ordinary(" w0")  # evicted long ago
+    assert enc.cache_info().misses == 1000
     assert gpt2bpe.get_encoder().cache_info() is not info
     enc.clear_cache()
-    assert enc.cache_info().currsize == 0
+    assert enc.cache_info().currsize == 0 and enc._piece_ids.cache_info().currsize == 0
     with pytest.raises(ValueError, match="cache_size"):
         Encoder({}, [], cache_size=-1)
 

@@ -56,7 +56,7 @@ def test_long_pieces_are_not_cached() -> None:
 def test_windowed_merge_equals_plain_heap(text: str) -> None:
     enc = gpt2bpe.get_encoder()
     symbols = "".join(text.split(" ")) or "a"
-    assert _bpe.merge(symbols, enc._ranks) == _bpe._merge_heap(symbols, enc._ranks)
+    assert _bpe.merge(symbols, enc._merge_ranks) == _bpe._merge_heap(symbols, enc._merge_ranks)
 
 
 @given(
@@ -74,8 +74,8 @@ def test_tiny_windows_are_exact(window: int, overlap: int, text: str) -> None:
     # Tiny windows make joining (and reaching further back) happen all the time.
     enc = gpt2bpe.get_encoder()
     with mock.patch.object(_bpe, "WINDOW", window), mock.patch.object(_bpe, "OVERLAP", overlap):
-        assert _bpe.merge("Ġ" + text, enc._ranks) == _bpe._merge_heap("Ġ" + text, enc._ranks)
-        assert _bpe.merge("Ġsandwicert", enc._ranks) == ["Ġsandwic", "ert"]
+        assert _bpe.merge("Ġ" + text, enc._merge_ranks) == _bpe._merge_heap("Ġ" + text, enc._merge_ranks)
+        assert _bpe.merge("Ġsandwicert", enc._merge_ranks) == ["Ġsandwic", "ert"]
 
 
 def _far_reaching_vocabulary(block: int, blocks: int) -> tuple[dict[str, int], list[tuple[str, str]], str]:
@@ -116,5 +116,5 @@ def test_join_is_exact_when_the_last_merge_reaches_far_back() -> None:
 
 @given(st.text(alphabet="aeinrst Ġ0123456789=!", min_size=1, max_size=_bpe.SMALL + 6))
 def test_small_scan_equals_heap(text: str) -> None:
-    ranks = gpt2bpe.get_encoder()._ranks
+    ranks = gpt2bpe.get_encoder()._merge_ranks
     assert _bpe._merge_small(text, ranks) == _bpe._merge_heap(text, ranks)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import gpt2bpe
-from gpt2bpe import Encoder, Gpt2BpeError, VocabularyError
+from gpt2bpe import Encoder, Gpt2BpeError, VocabularyError, _vocab
 
 # From shared/gpt2/SHA256SUMS, which ships with OpenAI's files.
 SHA256 = {
@@ -27,7 +27,7 @@ def test_bundled_files_are_openais(name: str) -> None:
 
 def test_bundled_vocabulary_shape(enc: Encoder) -> None:
     assert enc.n_vocab == 50257
-    assert len(enc._ranks) == 50000
+    assert enc._vocab.n_merges == len(enc._vocab.merges) == len(enc._vocab.ranks) == 50000
     assert enc.special_tokens_set == {"<|endoftext|>"}
     assert enc.eot_token == 50256
 
@@ -37,7 +37,38 @@ def test_every_ordinary_token_merges_back_to_itself(enc: Encoder) -> None:
     from gpt2bpe._bpe import merge
 
     for token, token_id in enc._tokens.items():
-        assert merge(token, enc._ranks) == [token], (token, token_id)
+        assert merge(token, enc._merge_ranks) == [token], (token, token_id)
+        assert merge(token, enc._vocab.ranks) == [token], (token, token_id)
+
+
+def test_the_genuine_files_load_as_the_checks_would_load_them() -> None:
+    # OpenAI's files skip the checks (they are known by their SHA-256); this
+    # runs the checks on them and compares every table.
+    encoder_json, vocab_bpe = gpt2bpe.bundled_path("encoder.json"), gpt2bpe.bundled_path("vocab.bpe")
+    fast = _vocab.load_vocabulary(encoder_json, vocab_bpe)
+    checked = _vocab.build_vocabulary(
+        _vocab.read_encoder_json(encoder_json), _vocab.read_vocab_bpe(vocab_bpe)
+    )
+    assert "ranks" not in fast.__dict__ and "ranks" in checked.__dict__  # the fast path was taken
+    assert fast.tokens == checked.tokens
+    assert list(fast.tokens) == list(checked.tokens)
+    assert fast.specials == checked.specials
+    assert fast.merges == checked.merges
+    assert fast.ranks == checked.ranks
+    assert fast.n_merges == checked.n_merges
+    assert fast.merge_ranks is fast.tokens and checked.merge_ranks is checked.tokens
+
+
+def test_merge_order_by_rank_when_ids_do_not_follow_the_rules() -> None:
+    # Ids in another order than the rules: merging must follow the rules.
+    from gpt2bpe._bytes_unicode import BYTE_TO_UNICODE
+
+    tokens = {ch: i for i, ch in enumerate(BYTE_TO_UNICODE)}
+    tokens.update({"bc": 256, "ab": 257})  # "ab" is the first rule, but has the larger id
+    vocab = _vocab.build_vocabulary(tokens, [("a", "b"), ("b", "c")])
+    assert vocab.merge_ranks == {"ab": 0, "bc": 1}
+    enc = Encoder(tokens, [("a", "b"), ("b", "c")])
+    assert enc.encode("abc") == [257, tokens["c"]]  # "ab" first, then "c"
 
 
 @pytest.fixture
@@ -57,7 +88,7 @@ def test_from_dir_and_from_files(gpt2_dir: Path, enc: Encoder) -> None:
 def test_vocab_without_final_newline_reads_the_same(gpt2_dir: Path, enc: Encoder) -> None:
     path = gpt2_dir / "vocab.bpe"
     path.write_bytes(path.read_bytes().rstrip(b"\n"))
-    assert len(Encoder.from_dir(gpt2_dir)._ranks) == 50000
+    assert len(Encoder.from_dir(gpt2_dir)._vocab.ranks) == 50000
 
 
 def test_missing_files(tmp_path: Path) -> None:
