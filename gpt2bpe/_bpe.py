@@ -26,15 +26,16 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from collections.abc import Mapping
-from itertools import accumulate
-from operator import add
+from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add, lshift, or_
 
 #: Pieces of up to this many symbols are merged by a plain scan (benchmarks/: faster below ~12).
 SMALL = 10
 #: Pieces longer than this are encoded in overlapping windows of this many symbols.
 WINDOW = 256
 #: A window first overlaps the part already encoded by this many symbols.
-OVERLAP = 32
+OVERLAP = 16
 
 
 def merge(symbols: str, ranks: Mapping[str, int]) -> list[str]:
@@ -128,11 +129,19 @@ def _merge_windows(symbols: str, ranks: Mapping[str, int]) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=16)
+def _pair_spans(n: int, shift: int) -> list[int]:
+    # start << shift | stop for each pair of neighbouring symbols (windows repeat sizes).
+    return [i << shift | (i + 2) for i in range(n - 1)]
+
+
 def _merge_heap(symbols: str, ranks: Mapping[str, int]) -> list[str]:
     # Symbols are identified by their start offset, which never changes: a merge
     # extends the left symbol.  end[i] is where symbol i ends, prev[i] where its
-    # left neighbour starts.  A merged-away symbol gets end -1, and end[n] = -2 is
-    # a sentinel, so that end[end[i]] is a valid index for every i.
+    # left neighbour starts.  A merged-away symbol gets end -1.  The symbols are
+    # padded with "\0" at both ends, which is in no rule, so that every symbol
+    # has neighbours and the loop needs no bounds checks; end[n + 2] = -2 is a
+    # sentinel, so that end[end[i]] is a valid index for every i.
     #
     # The heap holds every pair ever formed as one int, rank | start | stop (the
     # stop of the pair's right symbol): ints compare far faster than tuples, and
@@ -140,18 +149,20 @@ def _merge_heap(symbols: str, ranks: Mapping[str, int]) -> list[str]:
     # symbol at start is alive and its right neighbour still ends at stop: the
     # pair then spells the same token, so the rank in the key is still right, and
     # checking it costs two list lookups rather than a slice and a dict lookup.
-    n = len(symbols)
+    n = len(symbols) + 2
+    symbols = "\0" + symbols + "\0"
     get = ranks.get
-    shift = max(n + 1, 2).bit_length()
+    shift = (n + 1).bit_length()
     stop_mask = (1 << shift) - 1
     rank_shift = 2 * shift
     end = [*range(1, n + 1), -2]
     prev = list(range(-1, n - 1))
-    heap = [
-        r << rank_shift | i << shift | (i + 2)
-        for i, r in enumerate(map(get, map(add, symbols, symbols[1:])))
-        if r is not None
-    ]
+    # The first keys, built by C loops: pairs without a rule get rank no_rule,
+    # whose keys the filter drops.
+    no_rule = len(ranks)  # greater than every rank
+    pair_ranks = map(get, map(add, symbols, symbols[1:]), repeat(no_rule))
+    keys = map(or_, map(lshift, pair_ranks, repeat(rank_shift)), _pair_spans(n, shift))
+    heap = list(filter((no_rule << rank_shift).__gt__, keys))
     heapq.heapify(heap)
     pop, push = heapq.heappop, heapq.heappush
     while heap:
@@ -164,19 +175,18 @@ def _merge_heap(symbols: str, ranks: Mapping[str, int]) -> list[str]:
         end[i] = k
         end[j] = -1
         p = prev[i]
-        if p >= 0:
-            r = get(symbols[p:k])
-            if r is not None:
-                push(heap, r << rank_shift | p << shift | k)
-        if k < n:
-            prev[k] = i
-            stop = end[k]
-            r = get(symbols[i:stop])
-            if r is not None:
-                push(heap, r << rank_shift | i << shift | stop)
+        prev[k] = i
+        r = get(symbols[p:k])
+        if r is not None:
+            push(heap, r << rank_shift | p << shift | k)
+        stop = end[k]
+        r = get(symbols[i:stop])
+        if r is not None:
+            push(heap, r << rank_shift | i << shift | stop)
     out = []
-    i = 0
-    while i < n:
+    i = 1
+    last = n - 1
+    while i < last:
         out.append(symbols[i : end[i]])
         i = end[i]
     return out

@@ -9,6 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import gpt2bpe
+from gpt2bpe import _pretokenize
 
 # Text that exercises the split pattern's corners: contractions, runs of spaces
 # before words, newlines, digits, punctuation runs, mixed scripts, emoji.
@@ -68,6 +69,16 @@ def test_ids_match_tiktoken(tk, enc: gpt2bpe.Encoder, text: str) -> None:
 @given(corner_text)
 def test_ids_match_tiktoken_on_pattern_corners(tk, enc: gpt2bpe.Encoder, text: str) -> None:
     assert enc.encode_ordinary(text) == tk.encode_ordinary(text)
+
+
+@given(st.one_of(st.text(), corner_text))
+def test_chunks_split_as_the_whole_text(text: str) -> None:
+    # The encoder caches chunks, so each must split on its own (after the space
+    # that the cut dropped) exactly as it does inside the text.
+    first, *rest = _pretokenize.chunks(text)
+    pieces = _pretokenize.split(first) + [p for chunk in rest for p in _pretokenize.split(" " + chunk)]
+    assert pieces == _pretokenize.split(text)
+    assert first + "".join(" " + chunk for chunk in rest) == text
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), min_size=0, max_size=2000))
