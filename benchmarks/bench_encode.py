@@ -11,7 +11,11 @@ runs) of:
 
 Then the time to encode about 1 MB that is one long piece (random letters,
 digits, a repeated letter...), where tiktoken runs in a child process with a
-time limit, and how long each tokenizer takes to load its files.
+time limit; how long each tokenizer takes to load its files, and a fresh
+process to import, load and encode one short text; ``encode_ordinary_batch``
+with one and two processes; the resident memory while encoding a long stream
+of unique words.  Last, a table of the issue's targets with the measured
+ratio next to each.
 
 Every tokenizer's ids are checked against tiktoken's before anything is timed.
 
@@ -42,10 +46,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import processes
 import tiktoken
 from baseline_openai import OpenAIBaseline
 
 import gpt2bpe
+from gpt2bpe import _encoder
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from oracle import tiktoken_gpt2
@@ -77,6 +83,12 @@ def load_tiktoken(encoder_json: Path = ENCODER_JSON, vocab_bpe: Path = VOCAB_BPE
 def load_gpt2bpe() -> gpt2bpe.Encoder:
     """A new gpt2bpe encoder (with its own, empty cache) on the same files."""
     return gpt2bpe.Encoder.from_files(ENCODER_JSON, VOCAB_BPE)
+
+
+def load_bundled() -> gpt2bpe.Encoder:
+    """``get_encoder()``'s work in a fresh process: load the bundled files, build an encoder."""
+    _encoder._bundled_vocabulary.cache_clear()
+    return _encoder.bundled_encoder()
 
 
 def load_baseline() -> OpenAIBaseline:
@@ -319,7 +331,7 @@ def tiktoken_worker(job: Path, result: Path) -> None:
 
 def long_piece_table(
     enc: gpt2bpe.Encoder, n_bytes: int, repeat: int, timeout: float
-) -> tuple[str, list[str]]:
+) -> tuple[str, list[str], dict[str, float]]:
     """The second table (gpt2bpe's median time; tiktoken's single run in a child) and its notes."""
     header = [
         "input",
@@ -334,6 +346,7 @@ def long_piece_table(
         "ids",
     ]
     body, notes = [], []
+    times: dict[str, float] = {}
     for case in long_pieces(n_bytes):
         progress(f"long piece: {case.label}")
         pieces = gpt2bpe.pretokenize(case.text)
@@ -345,6 +358,7 @@ def long_piece_table(
         ours = enc.encode_ordinary(case.text)
         encode = functools.partial(enc.encode_ordinary, case.text)
         seconds = median_seconds(encode, repeat, before=enc.clear_cache)
+        times[case.label] = seconds
         theirs = tiktoken_in_child(case.tiktoken_parts, timeout)
         label = case.label
         if case.note:
@@ -377,7 +391,7 @@ def long_piece_table(
                 same,
             ]
         )
-    return format_table(header, body), notes
+    return format_table(header, body), notes, times
 
 
 # ====================
@@ -385,14 +399,103 @@ def long_piece_table(
 # ====================
 
 
-def load_table(repeat: int) -> str:
+def load_rows(repeat: int) -> list[tuple[str, float]]:
     """Median seconds to build each tokenizer from encoder.json and vocab.bpe."""
-    rows: list[tuple[str, float]] = [
+    return [
         ("gpt2bpe Encoder.from_files", median_seconds(load_gpt2bpe, repeat)),
+        ("gpt2bpe get_encoder() (bundled files)", median_seconds(load_bundled, repeat)),
         ("tiktoken data_gym_to_mergeable_bpe_ranks + Encoding", median_seconds(load_tiktoken, repeat)),
         ("OpenAI baseline", median_seconds(load_baseline, repeat)),
     ]
-    return format_table(["tokenizer", "load s"], [[name, f"{s:.3f}"] for name, s in rows])
+
+
+def load_table(rows: list[tuple[str, float]]) -> str:
+    """The load times, and tiktoken's over each."""
+    tiktoken_seconds = rows[2][1]
+    return format_table(
+        ["tokenizer", "load s", "tiktoken/this"],
+        [[name, f"{s:.3f}", f"{tiktoken_seconds / s:.2f}"] for name, s in rows],
+    )
+
+
+def startup_table(rows: list[tuple[str, float, float]]) -> str:
+    """Fresh-process times."""
+    return format_table(
+        ["text", "gpt2bpe s", "tiktoken s", "tt/g2"],
+        [[kind, f"{ours:.3f}", f"{theirs:.3f}", f"{theirs / ours:.2f}"] for kind, ours, theirs in rows],
+    )
+
+
+def batch_documents(quick: bool) -> list[str]:
+    """The four texts, cut into documents at blank lines."""
+    docs = []
+    for name in TEXTS:
+        text = (FIXTURES / name).read_text(encoding="utf-8")
+        docs += (text[:QUICK_CHARS] if quick else text).split("\n\n")
+    return docs
+
+
+def batch_table(docs: list[str], passes: int) -> tuple[str, float, float]:
+    """One process against two worker processes; returns the table and the two speed-ups."""
+    expected = load_tiktoken().encode_ordinary_batch(docs)
+    one = processes.batch_run(docs, 1, passes, expected)
+    two = processes.batch_run(docs, 2, passes, expected)
+    n_bytes = sum(len(doc.encode("utf-8")) for doc in docs)
+    rows = [
+        [
+            f"{r.workers} process{'es' if r.workers > 1 else ''}",
+            f"{r.first:.3f}",
+            f"{r.steady:.3f}",
+            f"{n_bytes / 1e6 / r.steady:.2f}",
+        ]
+        for r in (one, two)
+    ]
+    table = format_table(["num_workers", "first batch s", "later batches s", "later MB/s"], rows)
+    return table, one.first / two.first, one.steady / two.steady
+
+
+def memory_table(samples: list[tuple[int, float]]) -> str:
+    """Resident memory as the stream goes."""
+    return format_table(["MB encoded", "resident MB"], [[f"{mb:,}", f"{rss:.1f}"] for mb, rss in samples])
+
+
+def targets_table(
+    rows: list[Throughput],
+    loads: list[tuple[str, float]],
+    startups: list[tuple[str, float, float]],
+    long_seconds: dict[str, float],
+    batch_first: float,
+    batch_steady: float,
+    growth: float,
+    quick: bool,
+) -> str:
+    """Each target of issue 3 with what this run measured."""
+    body: list[list[str]] = []
+
+    def row(case: str, measured: float, target: str, met: bool, unit: str = "x") -> None:
+        body.append([case, f"{measured:.2f}{unit}", target, "yes" if met else "NO"])
+
+    for r in rows:
+        row(f"warm, {r.name}", r.tiktoken / r.gpt2bpe_warm, ">= 1.4x", r.tiktoken / r.gpt2bpe_warm >= 1.4)
+    for r in rows:
+        row(f"cold, {r.name}", r.tiktoken / r.gpt2bpe_cold, ">= 0.6x", r.tiktoken / r.gpt2bpe_cold >= 0.6)
+    tiktoken_load = loads[2][1]
+    for name, seconds in loads[:2]:
+        row(f"load, {name}", tiktoken_load / seconds, ">= 4x", tiktoken_load / seconds >= 4)
+    for kind, ours, theirs in startups:
+        row(f"fresh process, {kind} text", theirs / ours, ">= 2x", theirs / ours >= 2)
+    for label, seconds in long_seconds.items():
+        row(
+            f"long piece, {label}",
+            seconds,
+            "< 1 s" + (" (--quick: 10 kB)" if quick else ""),
+            seconds < 1,
+            " s",
+        )
+    row("encode_ordinary_batch, 2 workers, later batches", batch_steady, ">= 1.6x", batch_steady >= 1.6)
+    row("encode_ordinary_batch, 2 workers, first batch", batch_first, "(start-up included)", True)
+    row("memory growth once the cache is full", growth, "flat (< 10 MB)", growth < 10, " MB")
+    return format_table(["target", "measured", "goal", "met"], body)
 
 
 def machine() -> list[str]:
@@ -446,6 +549,12 @@ def main(argv: list[str] | None = None) -> int:
         default=60.0,
         help="seconds for tiktoken per long piece (default 60)",
     )
+    parser.add_argument(
+        "--memory-mb",
+        type=int,
+        default=None,
+        help="MB of words for the memory row (default 100; 2 with --quick)",
+    )
     parser.add_argument("--tiktoken-worker", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.tiktoken_worker:
@@ -462,7 +571,17 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(machine()))
 
     print(f"\nLoad time (encoder.json + vocab.bpe, median of {load_repeat}):")
-    print(load_table(load_repeat))
+    loads = load_rows(load_repeat)
+    print(load_table(loads))
+
+    progress("fresh processes")
+    startup_repeat = 2 if args.quick else 7
+    startups = processes.startup_rows(startup_repeat)
+    print(
+        f"\nA fresh process: start Python, import, load GPT-2's files, encode one text "
+        f"(median of {startup_repeat}):"
+    )
+    print(startup_table(startups))
 
     enc, tt, base = load_gpt2bpe(), load_tiktoken(), load_baseline()
     rows = []
@@ -485,10 +604,35 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"in a child process, limit {args.tiktoken_timeout:g} s; 'ids' compares gpt2bpe's with tiktoken's):"
     )
-    table, notes = long_piece_table(enc, piece_bytes, repeat, args.tiktoken_timeout)
+    table, notes, long_seconds = long_piece_table(enc, piece_bytes, repeat, args.tiktoken_timeout)
     print(table)
     for note in notes:
         print(note)
+
+    progress("batches")
+    docs = batch_documents(args.quick)
+    passes = 2 if args.quick else 4
+    print(
+        f"\nencode_ordinary_batch of {len(docs):,} documents (the four texts cut at blank lines), "
+        f"one encoder, {passes} batches:"
+    )
+    table, batch_first, batch_steady = batch_table(docs, passes)
+    print(table)
+
+    progress("memory")
+    memory_mb = args.memory_mb if args.memory_mb is not None else (2 if args.quick else 100)
+    samples, cached = processes.memory_samples(memory_mb)
+    print(f"\nResident memory while one encoder encodes {memory_mb} MB of random words, 1 MB at a time:")
+    print(memory_table(samples))
+    after_fill = samples[min(2, len(samples) - 1)][1]
+    growth = samples[-1][1] - after_fill
+    print(
+        f"chunk cache at the end: {cached:,} entries; growth after {samples[min(2, len(samples) - 1)][0]} MB: "
+        f"{growth:+.1f} MB"
+    )
+
+    print("\nThe targets of issue 3 (ratio = tiktoken's time / gpt2bpe's, or as stated):")
+    print(targets_table(rows, loads, startups, long_seconds, batch_first, batch_steady, growth, args.quick))
 
     print(f"\ntotal time: {time.perf_counter() - started:.1f} s")
     return 0

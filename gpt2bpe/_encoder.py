@@ -17,7 +17,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Literal
 
-from gpt2bpe import _pretokenize
+from gpt2bpe import _parallel, _pretokenize
 from gpt2bpe._bpe import merge
 from gpt2bpe._bytes_unicode import symbols_to_bytes, to_symbols
 from gpt2bpe._errors import DisallowedSpecialTokenError, UnknownTokenError
@@ -172,6 +172,7 @@ class Encoder:
         self._special_tokens: dict[str, int] = dict(vocab.specials)
         self.max_token_value: int = len(vocab.tokens) + len(vocab.specials) - 1  # the ids are dense
         self._cache_size = cache_size
+        self._pool: _parallel.Pool | None = None
         self._piece_ids = functools.lru_cache(maxsize=cache_size)(self._cacheable_piece_ids)
         self._chunk_ids = functools.lru_cache(maxsize=cache_size)(self._cacheable_chunk_ids)
 
@@ -244,25 +245,46 @@ class Encoder:
         text: Sequence[str],
         *,
         num_threads: int = 8,
+        num_workers: int | None = 1,
         allowed_special: Literal["all"] | Set[str] = frozenset(),
         disallowed_special: Literal["all"] | Collection[str] = "all",
     ) -> list[list[int]]:
-        """``encode`` each text.  ``num_threads`` is accepted for tiktoken's sake;
-        Python threads cannot run this pure-Python work in parallel, so it is unused.
+        """``encode`` each text, in ``num_workers`` processes (None: one per core).
+
+        ``num_threads`` is accepted for tiktoken's sake and unused: Python threads
+        cannot run this pure-Python work in parallel, processes can.  See
+        :meth:`encode_ordinary_batch` for how the workers are kept.
 
         >>> get_encoder().encode_batch(["hello", "world"])
         [[31373], [6894]]
         """
         _require_texts(text, "encode_batch")
-        return [
-            self.encode(t, allowed_special=allowed_special, disallowed_special=disallowed_special)
-            for t in text
-        ]
+        kwargs = {"allowed_special": allowed_special, "disallowed_special": disallowed_special}
+        return self._batch("encode", text, num_workers, kwargs)
 
-    def encode_ordinary_batch(self, text: Sequence[str], *, num_threads: int = 8) -> list[list[int]]:
-        """``encode_ordinary`` each text (``num_threads`` as in :meth:`encode_batch`)."""
+    def encode_ordinary_batch(
+        self, text: Sequence[str], *, num_threads: int = 8, num_workers: int | None = 1
+    ) -> list[list[int]]:
+        """``encode_ordinary`` each text, in ``num_workers`` processes (None: one per core).
+
+        The first batch with ``num_workers > 1`` starts the worker processes; the
+        encoder keeps them for later batches (with their warm caches) and stops
+        them when it is collected or :meth:`close` is called.  The ids are the
+        same, in the same order, for any number of workers.  As with any
+        multiprocessing, a script that uses workers on macOS or Windows must
+        start its work under ``if __name__ == "__main__":``.
+
+        >>> get_encoder().encode_ordinary_batch(["hello", "<|endoftext|>"])
+        [[31373], [27, 91, 437, 1659, 5239, 91, 29]]
+        """
         _require_texts(text, "encode_ordinary_batch")
-        return [self.encode_ordinary(t) for t in text]
+        return self._batch("encode_ordinary", text, num_workers, {})
+
+    def close(self) -> None:
+        """Stop this encoder's worker processes, if a batch started any."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def encode_single_token(self, text_or_bytes: str | bytes) -> int:
         """The id of text that is exactly one token (special tokens included).
@@ -485,6 +507,18 @@ class Encoder:
         if isinstance(allowed_special, str):
             raise TypeError('allowed_special takes "all" or a set of special tokens, not a single str')
         return frozenset(self._special_tokens.keys() & set(allowed_special))
+
+    def _batch(
+        self, method: str, texts: Sequence[str], num_workers: int | None, kwargs: dict[str, Any]
+    ) -> list[list[int]]:
+        workers = _parallel.check_workers(num_workers)
+        if workers == 1 or len(texts) < 2:
+            encode = getattr(self, method)
+            return [encode(text, **kwargs) for text in texts]
+        if self._pool is None or self._pool.num_workers != workers:
+            self.close()
+            self._pool = _parallel.Pool(self, workers)
+        return self._pool.map(method, texts, kwargs)
 
     def _encode_text(self, text: str) -> list[int]:
         chunks = _pretokenize.chunks(text)

@@ -1,0 +1,79 @@
+"""Batches in worker processes: the same ids in the same order, errors carried back."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import gpt2bpe
+from gpt2bpe import DisallowedSpecialTokenError, Encoder, _parallel
+from gpt2bpe._encoder import bundled_encoder
+
+DOCS = [
+    "Hello world",
+    "",
+    "héllo wörld 😀 日本語のテキスト",
+    "def f(x):\n    return x ** 2\n" * 50,
+    "<|endoftext|> is text here",
+    " " * 300 + "a",
+    "x" * 5000,
+] * 7
+
+
+@pytest.fixture(scope="module")
+def pooled() -> Encoder:
+    enc = bundled_encoder()
+    yield enc
+    enc.close()
+
+
+def test_workers_give_the_ids_of_one_process(tk, pooled: Encoder) -> None:
+    expected = tk.encode_ordinary_batch(DOCS)
+    for workers in (2, 3, 2):  # a changed count restarts the pool
+        assert pooled.encode_ordinary_batch(DOCS, num_workers=workers) == expected
+    assert pooled._pool is not None and pooled._pool.num_workers == 2
+
+
+def test_encode_batch_in_workers_allows_and_refuses_specials(tk, pooled: Encoder) -> None:
+    got = pooled.encode_batch(DOCS, num_workers=2, allowed_special="all")
+    assert got == tk.encode_batch(DOCS, allowed_special="all")
+    with pytest.raises(DisallowedSpecialTokenError, match="endoftext"):
+        pooled.encode_batch(DOCS, num_workers=2)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.text(max_size=300), max_size=40))
+def test_any_batch_in_workers(tk, pooled: Encoder, texts: list[str]) -> None:
+    assert pooled.encode_ordinary_batch(texts, num_workers=2) == tk.encode_ordinary_batch(texts)
+
+
+def test_a_custom_vocabulary_travels_to_the_workers() -> None:
+    from gpt2bpe._bytes_unicode import BYTE_TO_UNICODE
+
+    tokens = {ch: i for i, ch in enumerate(BYTE_TO_UNICODE)}
+    tokens["ab"] = 256
+    enc = Encoder(tokens, [("a", "b")], name="tiny")
+    try:
+        assert enc.encode_ordinary_batch(["abab", "ba"], num_workers=2) == [[256, 256], [98, 97]]
+    finally:
+        enc.close()
+    assert enc._pool is None
+    enc.close()  # twice is fine
+
+
+def test_num_workers_is_checked() -> None:
+    enc = gpt2bpe.get_encoder()
+    for bad in (0, -1, 1.5, "2"):
+        with pytest.raises(ValueError, match="num_workers"):
+            enc.encode_ordinary_batch(["a", "b"], num_workers=bad)  # type: ignore[arg-type]
+    assert enc.encode_ordinary_batch(["a"], num_workers=None) == [[64]]  # one text: no pool
+    assert enc._pool is None
+
+
+def test_slices_cover_the_batch_in_order() -> None:
+    for sizes in ([], [0], [3] * 100, [1, 10**7, 1], list(range(50))):
+        for workers in (1, 2, 8):
+            cuts = _parallel.slices(sizes, workers)
+            assert [i for a, b in cuts for i in range(a, b)] == list(range(len(sizes)))
+            assert all(a < b for a, b in cuts)
