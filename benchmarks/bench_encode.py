@@ -624,12 +624,9 @@ def main(argv: list[str] | None = None) -> int:
     samples, cached = processes.memory_samples(memory_mb)
     print(f"\nResident memory while one encoder encodes {memory_mb} MB of random words, 1 MB at a time:")
     print(memory_table(samples))
-    after_fill = samples[min(2, len(samples) - 1)][1]
-    growth = samples[-1][1] - after_fill
-    print(
-        f"chunk cache at the end: {cached:,} entries; growth after {samples[min(2, len(samples) - 1)][0]} MB: "
-        f"{growth:+.1f} MB"
-    )
+    filled_mb, filled_rss = samples[min(2, len(samples) - 1)]
+    growth = samples[-1][1] - filled_rss
+    print(f"chunk cache at the end: {cached:,} entries; growth after {filled_mb} MB: {growth:+.1f} MB")
 
     print("\nThe targets of issue 3 (ratio = tiktoken's time / gpt2bpe's, or as stated):")
     print(targets_table(rows, loads, startups, long_seconds, batch_first, batch_steady, growth, args.quick))
