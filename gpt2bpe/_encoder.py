@@ -515,7 +515,7 @@ class Encoder:
         if workers == 1 or len(texts) < 2:
             encode = getattr(self, method)
             return [encode(text, **kwargs) for text in texts]
-        if self._pool is None or self._pool.num_workers != workers:
+        if self._pool is None or self._pool.num_workers != workers or not self._pool.alive:
             self.close()
             self._pool = _parallel.Pool(self, workers)
         return self._pool.map(method, texts, kwargs)

@@ -4,17 +4,27 @@ Python threads cannot run pure-Python encoding in parallel, so batches use
 processes.  Each encoder keeps one pool, started on first use and reused by
 later batches; its workers each build the encoder once (the bundled GPT-2
 encoder pickles as a reference, so that is a load, not a copy) and keep their
-own caches warm across batches.  Documents go out in contiguous slices and the
-ids come back in order, whatever the number of workers.
+own caches warm across batches.
+
+A batch is cut into slices of documents, dealt to the workers in turn (slice k
+to worker k mod n), so that the same documents go to the same worker every
+time.  Each worker gets its slices in one message and answers with one: the
+ids of all its documents as one array, which pickles as raw bytes, and their
+lengths.  The parent puts the documents back in order, so the ids are the same
+for any number of workers.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import weakref
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from array import array
+from collections.abc import Sequence
+from itertools import accumulate, chain
+from multiprocessing.connection import Connection, wait
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from gpt2bpe._encoder import Encoder
@@ -69,39 +79,106 @@ def slices(sizes: Sequence[int], num_workers: int) -> list[tuple[int, int]]:
     return out
 
 
-def _start_worker(state: bytes) -> None:
-    global _worker
-    _worker = pickle.loads(state)
+def _worker_main(conn: Connection, state: bytes) -> None:
+    """A worker: build the encoder, then answer batches until told to stop."""
+    encoder = pickle.loads(state)
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:  # the parent is gone
+            return
+        if message is None:
+            return
+        method, groups, kwargs = message
+        try:
+            encode = getattr(encoder, method)
+            results = [encode(text, **kwargs) for texts in groups for text in texts]
+            ids = array(_typecode(encoder.max_token_value), chain.from_iterable(results))
+            reply: tuple[str, Any] = ("ok", (ids, list(map(len, results))))
+        except Exception as exc:  # carried back and raised in the parent
+            reply = ("error", exc)
+        try:
+            conn.send(reply)
+        except Exception:  # an exception that does not pickle
+            conn.send(("error", RuntimeError(repr(reply[1]))))
 
 
-def _run(method: str, texts: list[str], kwargs: dict[str, Any]) -> list[list[int]]:
-    assert _worker is not None
-    encode: Callable[..., list[int]] = getattr(_worker, method)
-    return [encode(text, **kwargs) for text in texts]
+def _typecode(max_id: int) -> str:
+    return "H" if max_id < 1 << 16 else "I" if array("I").itemsize >= 4 else "L"
+
+
+def _stop(conns: list[Connection], processes: Sequence[multiprocessing.process.BaseProcess]) -> None:
+    for conn in conns:
+        try:
+            conn.send(None)
+            conn.close()
+        except OSError:
+            pass
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.terminate()
+            process.join()
 
 
 class Pool:
     """Worker processes that each hold a copy of one encoder."""
 
     def __init__(self, encoder: Encoder, num_workers: int) -> None:
-        from concurrent.futures import ProcessPoolExecutor  # 15 ms to import: only when needed
-
         self.num_workers = num_workers
-        self._executor = ProcessPoolExecutor(
-            max_workers=num_workers, initializer=_start_worker, initargs=(pickle.dumps(encoder),)
-        )
-        # Shut the workers down with the encoder; the executor holds only bytes
-        # of it, so the encoder can be collected.
-        self._finalizer = weakref.finalize(encoder, self._executor.shutdown, wait=False, cancel_futures=True)
+        state = pickle.dumps(encoder)
+        context = multiprocessing.get_context()
+        self._conns: list[Connection] = []
+        self._processes: list[multiprocessing.process.BaseProcess] = []
+        for _ in range(num_workers):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_worker_main, args=(theirs, state), daemon=True)
+            process.start()
+            theirs.close()
+            self._conns.append(ours)
+            self._processes.append(process)
+        # Stop the workers with the encoder (the workers hold only its bytes).
+        self._finalizer = weakref.finalize(encoder, _stop, self._conns, self._processes)
 
     def map(self, method: str, texts: Sequence[str], kwargs: dict[str, Any]) -> list[list[int]]:
         """``[getattr(encoder, method)(text, **kwargs) for text in texts]``, in the workers."""
         parts = slices(list(map(len, texts)), self.num_workers)
-        futures = [self._executor.submit(_run, method, list(texts[a:b]), kwargs) for a, b in parts]
-        out: list[list[int]] = []
-        for future in futures:
-            out += future.result()
-        return out
+        dealt = [parts[w :: self.num_workers] for w in range(self.num_workers)]
+        busy: dict[Connection, list[tuple[int, int]]] = {}
+        try:
+            for conn, mine in zip(self._conns, dealt, strict=True):
+                if mine:
+                    conn.send((method, [list(texts[a:b]) for a, b in mine], kwargs))
+                    busy[conn] = mine
+            replies: dict[Connection, tuple[str, Any]] = {}
+            while len(replies) < len(busy):
+                for ready in wait([conn for conn in busy if conn not in replies]):
+                    conn = cast(Connection, ready)
+                    replies[conn] = conn.recv()
+        except BaseException as exc:
+            # A worker died, or the wait was interrupted: the workers' state is
+            # unknown, so stop them; the next batch starts new ones.
+            self.close()
+            if isinstance(exc, (EOFError, OSError)):
+                raise RuntimeError("a gpt2bpe worker process died; its batch was not encoded") from exc
+            raise
+        for status, payload in replies.values():
+            if status == "error":
+                raise payload
+        out: list[list[int] | None] = [None] * len(texts)
+        for conn, mine in busy.items():
+            ids, lengths = replies[conn][1]
+            flat = ids.tolist()
+            ends = list(accumulate(lengths))
+            documents = (flat[end - n : end] for n, end in zip(lengths, ends, strict=True))
+            for index in chain.from_iterable(range(a, b) for a, b in mine):
+                out[index] = next(documents)
+        return cast("list[list[int]]", out)
+
+    @property
+    def alive(self) -> bool:
+        """Whether the workers have not been stopped."""
+        return self._finalizer.alive
 
     def close(self) -> None:
         """Stop the workers."""

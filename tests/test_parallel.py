@@ -77,3 +77,33 @@ def test_slices_cover_the_batch_in_order() -> None:
             cuts = _parallel.slices(sizes, workers)
             assert [i for a, b in cuts for i in range(a, b)] == list(range(len(sizes)))
             assert all(a < b for a, b in cuts)
+
+
+def test_a_dead_worker_is_an_error_and_the_next_batch_starts_afresh(tk) -> None:
+    enc = bundled_encoder()
+    try:
+        assert enc.encode_ordinary_batch(DOCS, num_workers=2) == tk.encode_ordinary_batch(DOCS)
+        assert enc._pool is not None
+        for process in enc._pool._processes:
+            process.kill()
+            process.join()
+        with pytest.raises(RuntimeError, match="worker process died"):
+            enc.encode_ordinary_batch(DOCS, num_workers=2)
+        assert enc.encode_ordinary_batch(DOCS, num_workers=2) == tk.encode_ordinary_batch(DOCS)
+    finally:
+        enc.close()
+
+
+def test_workers_stop_with_the_encoder() -> None:
+    import gc
+
+    enc = bundled_encoder()
+    enc.encode_ordinary_batch(["a", "b"], num_workers=2)
+    assert enc._pool is not None
+    processes = list(enc._pool._processes)
+    assert all(p.is_alive() for p in processes)
+    del enc
+    gc.collect()
+    for process in processes:
+        process.join(timeout=10)
+    assert not any(p.is_alive() for p in processes)
