@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from codecs import charmap_decode as _charmap_decode
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
 from itertools import chain, islice
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any, Literal
 
 from gpt2bpe import _parallel, _pretokenize
 from gpt2bpe._bpe import merge
-from gpt2bpe._bytes_unicode import symbols_to_bytes, to_symbols
+from gpt2bpe._bytes_unicode import BYTE_TO_UNICODE, symbols_to_bytes, to_symbols
 from gpt2bpe._errors import DisallowedSpecialTokenError, UnknownTokenError
 from gpt2bpe._stream import StreamDecoder, iter_decode
 from gpt2bpe._vocab import StrPath, Vocabulary, build_vocabulary, load_vocabulary
@@ -556,12 +557,15 @@ class Encoder:
         return out
 
     def _cacheable_chunk_ids(self, chunk: str) -> tuple[int, ...]:
-        # The ids of " " + chunk.
+        # The ids of " " + chunk.  This runs once per distinct chunk, so the
+        # common case, one piece that is a whole token, is written out here.
         if len(chunk) > CACHED_CHUNK_LENGTH:
             raise _TooLong(chunk)
-        pieces = _pretokenize.split(" " + chunk)
+        text = " " + chunk
+        pieces = _pretokenize.split(text)
         if len(pieces) == 1:
-            return self._piece_ids(pieces[0])
+            token = self._tokens.get(_charmap_decode(text.encode("utf-8"), "strict", BYTE_TO_UNICODE)[0])
+            return (token,) if token is not None else self._piece_ids(text)
         return tuple(chain.from_iterable(map(self._piece_ids, pieces)))
 
     def _cacheable_piece_ids(self, piece: str) -> tuple[int, ...]:
@@ -570,7 +574,7 @@ class Encoder:
         return self._merge_piece(piece)
 
     def _merge_piece(self, piece: str) -> tuple[int, ...]:
-        symbols = to_symbols(piece.encode("utf-8"))
+        symbols = _charmap_decode(piece.encode("utf-8"), "strict", BYTE_TO_UNICODE)[0]
         token = self._tokens.get(symbols)
         if token is not None:  # a whole token needs no merging (tiktoken skips it too)
             return (token,)

@@ -16,18 +16,22 @@ for any number of workers.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import weakref
 from array import array
 from collections.abc import Sequence
 from itertools import accumulate, chain
-from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
     from gpt2bpe._encoder import Encoder
+
+# multiprocessing is imported when a pool starts: it imports socket and more,
+# which an encoder that never uses workers should not pay for.
 
 #: A slice of a batch holds at most this many characters (and a whole document at least).
 SLICE_CHARS = 1 << 20
@@ -107,7 +111,7 @@ def _typecode(max_id: int) -> str:
     return "H" if max_id < 1 << 16 else "I" if array("I").itemsize >= 4 else "L"
 
 
-def _stop(conns: list[Connection], processes: Sequence[multiprocessing.process.BaseProcess]) -> None:
+def _stop(conns: list[Connection], processes: Sequence[BaseProcess]) -> None:
     for conn in conns:
         try:
             conn.send(None)
@@ -125,11 +129,13 @@ class Pool:
     """Worker processes that each hold a copy of one encoder."""
 
     def __init__(self, encoder: Encoder, num_workers: int) -> None:
+        import multiprocessing
+
         self.num_workers = num_workers
         state = pickle.dumps(encoder)
         context = multiprocessing.get_context()
         self._conns: list[Connection] = []
-        self._processes: list[multiprocessing.process.BaseProcess] = []
+        self._processes: list[BaseProcess] = []
         for _ in range(num_workers):
             ours, theirs = context.Pipe()
             process = context.Process(target=_worker_main, args=(theirs, state), daemon=True)
@@ -142,6 +148,8 @@ class Pool:
 
     def map(self, method: str, texts: Sequence[str], kwargs: dict[str, Any]) -> list[list[int]]:
         """``[getattr(encoder, method)(text, **kwargs) for text in texts]``, in the workers."""
+        from multiprocessing.connection import wait
+
         parts = slices(list(map(len, texts)), self.num_workers)
         dealt = [parts[w :: self.num_workers] for w in range(self.num_workers)]
         busy: dict[Connection, list[tuple[int, int]]] = {}
@@ -153,7 +161,7 @@ class Pool:
             replies: dict[Connection, tuple[str, Any]] = {}
             while len(replies) < len(busy):
                 for ready in wait([conn for conn in busy if conn not in replies]):
-                    conn = cast(Connection, ready)
+                    conn = cast("Connection", ready)
                     replies[conn] = conn.recv()
         except BaseException as exc:
             # A worker died, or the wait was interrupted: the workers' state is
