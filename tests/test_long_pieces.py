@@ -48,8 +48,26 @@ def test_long_pieces_are_not_cached() -> None:
     enc = gpt2bpe.Encoder.__new__(gpt2bpe.Encoder)
     enc.__setstate__({"bundled": True, "name": "gpt2", "cache_size": 8})
     enc.encode_ordinary("x" * 5000 + " hello")
-    info = enc.cache_info()
-    assert info.currsize == 1  # ' hello' only: the 5,000-letter piece was merged, not stored
+    # The chunk " hello" only: the 5,000-letter piece (the first chunk, looked up
+    # as pieces) was merged, not stored.
+    assert enc.cache_info().currsize == 1
+    assert enc._piece_ids.cache_info().currsize == 0
+
+
+def test_long_chunks_among_short_ones(tk) -> None:
+    # A chunk longer than CACHED_CHUNK_LENGTH interrupts the C pipeline; the
+    # encoder goes on after it, so every chunk is encoded once and in order.
+    from gpt2bpe._encoder import CACHED_CHUNK_LENGTH, CACHED_PIECE_LENGTH
+
+    enc = gpt2bpe.Encoder.__new__(gpt2bpe.Encoder)
+    enc.__setstate__({"bundled": True, "name": "gpt2", "cache_size": 100})
+    long_chunk = "-" * (CACHED_CHUNK_LENGTH + 1)
+    long_piece = "y" * (CACHED_PIECE_LENGTH + 1)
+    text = f"a {long_chunk} b c {long_chunk}, {long_piece} d,{long_piece} {long_chunk}"
+    for _ in range(2):  # cold, then warm
+        assert enc.encode_ordinary(text) == tk.encode_ordinary(text)
+    cached = enc._chunk_ids.cache_info().currsize
+    assert cached == 2  # " b" and " c": the others are too long
 
 
 @given(st.text(alphabet="ab ", min_size=1, max_size=3000))
