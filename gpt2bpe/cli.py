@@ -412,3 +412,86 @@ register(
         epilog=_DECODE_EPILOG,
     )
 )
+
+
+# ====================
+# prepare
+# ====================
+
+_PREPARE_EPILOG = f"""\
+examples:
+  {PROG} prepare input.txt -o data --val-tokens 36059          -> data/train.bin, data/val.bin
+  {PROG} prepare shard*.jsonl.gz -o data --format llmc --name fineweb
+  cat book.txt | {PROG} prepare - -o data --format npy
+"""
+
+
+def _prepare_arguments(parser: argparse.ArgumentParser) -> None:
+    from gpt2bpe._prepare import EOT_PLACES
+    from gpt2bpe._token_files import FORMATS
+
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt, .jsonl or .jsonl.gz files, or -")
+    parser.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="where the files go")
+    parser.add_argument("--format", choices=FORMATS, default="nanogpt", help="the layout (default nanogpt)")
+    parser.add_argument("--text-field", default="text", help="the JSON Lines field with the text")
+    parser.add_argument(
+        "--eot", choices=EOT_PLACES, default="prepend", help="where <|endoftext|> goes (default prepend)"
+    )
+    parser.add_argument("--val-tokens", type=int, default=0, metavar="N", help="the first N ids go to val")
+    parser.add_argument(
+        "--shard-tokens", type=int, default=10**8, metavar="N", help="ids per llm.c train shard"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="worker processes (default: every core)"
+    )
+    parser.add_argument("--name", help="the llm.c shards' prefix (default: the first input's name)")
+    parser.add_argument(
+        "--skip-bad", action="store_true", help="skip and count bad JSON lines instead of stopping"
+    )
+    _add_vocab_dir(parser)
+
+
+def _run_prepare(args: argparse.Namespace) -> int:
+    from gpt2bpe._prepare import prepare
+
+    meta = prepare(
+        args.inputs,
+        args.out,
+        format=args.format,
+        text_field=args.text_field,
+        eot=args.eot,
+        val_tokens=args.val_tokens,
+        shard_tokens=args.shard_tokens,
+        workers=args.workers,
+        name=args.name,
+        skip_bad=args.skip_bad,
+        encoder=_load_encoder(args),
+    )
+    docs, tokens = meta["documents"], meta["tokens"]
+    lines = [
+        f"{split}: {docs[split]:,} documents, {tokens[split]:,} tokens"
+        for split in ("train", "val")
+        if docs[split] or split == "train"
+    ]
+    if meta["bad_lines"] and meta["bad_lines"]["count"]:
+        lines.append(
+            f"skipped {meta['bad_lines']['count']:,} bad lines, e.g. {meta['bad_lines']['examples'][0]}"
+        )
+    lines.append(f"wrote {', '.join(meta['files'])} and meta.json in {args.out}")
+    print("\n".join(lines), file=sys.stderr)
+    return 0
+
+
+register(
+    Command(
+        name="prepare",
+        help="tokenize a dataset into training files (nanoGPT, llm.c, .npy)",
+        description=(
+            "Encode documents with encode_ordinary, in worker processes, into uint16 token files "
+            "for training; each file appears only when complete, and meta.json describes the run."
+        ),
+        add_arguments=_prepare_arguments,
+        run=_run_prepare,
+        epilog=_PREPARE_EPILOG,
+    )
+)

@@ -1,0 +1,114 @@
+"""Reading a dataset's documents: ``.txt`` files, JSON Lines, standard input.
+
+- ``name.txt``: the whole file is one document;
+- ``name.jsonl`` or ``name.jsonl.gz``: one JSON object a line, its text under a
+  field (``text`` by default); blank lines are skipped;
+- ``-``: standard input, read as one ``.txt`` document.
+
+A bad line (not JSON, not an object, no such field, not a string) raises
+:class:`DatasetError` naming the file and the line, unless the caller counts
+bad lines instead (``skip_bad``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gpt2bpe._errors import Gpt2BpeError
+
+#: What ``documents`` reads, by the end of the file's name.
+SUFFIXES = (".txt", ".jsonl", ".jsonl.gz")
+
+
+class DatasetError(Gpt2BpeError, ValueError):
+    """An input that cannot be read as documents; the message names the file and line."""
+
+
+@dataclass
+class BadLines:
+    """The bad lines skipped so far: a count per input, and the first few places."""
+
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, where: str) -> None:
+        """Count one bad line."""
+        self.count += 1
+        if len(self.examples) < 5:
+            self.examples.append(where)
+
+
+def kind(path: str) -> str:
+    """Which reader a path needs: 'txt', 'jsonl', 'jsonl.gz' or 'stdin'.
+
+    >>> kind("data/train.jsonl.gz"), kind("-")
+    ('jsonl.gz', 'stdin')
+    """
+    if path == "-":
+        return "stdin"
+    for suffix in SUFFIXES:
+        if path.endswith(suffix):
+            return suffix[1:]
+    raise DatasetError(f"{path}: cannot tell how to read it; give a {', '.join(SUFFIXES)} file, or '-'")
+
+
+def documents(path: str, *, text_field: str = "text", bad: BadLines | None = None) -> Iterator[str]:
+    """The documents of one input, in order.
+
+    With ``bad``, bad JSON Lines are counted there and skipped; without, the
+    first one raises :class:`DatasetError`.
+    """
+    how = kind(path)
+    if how == "stdin":
+        yield _stdin_text()
+    elif how == "txt":
+        yield _decode(Path(path).read_bytes(), path)
+    else:
+        opener = gzip.open if how == "jsonl.gz" else open
+        with opener(path, "rb") as raw:
+            for number, line in enumerate(raw, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield _json_text(line, text_field)
+                except ValueError as exc:
+                    where = f"{path}, line {number}: {exc}"
+                    if bad is None:
+                        raise DatasetError(where) from None
+                    bad.add(where)
+
+
+def _json_text(line: bytes, text_field: str) -> str:
+    try:
+        record = json.loads(line)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not JSON ({exc})") from None
+    if not isinstance(record, dict):
+        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    if text_field not in record:
+        raise ValueError(f"no field {text_field!r} (fields: {', '.join(map(repr, list(record)[:8]))})")
+    text = record[text_field]
+    if not isinstance(text, str):
+        raise ValueError(f"the field {text_field!r} is {type(text).__name__}, not a string")
+    return text
+
+
+def _decode(raw: bytes, path: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DatasetError(f"{path}, line {line}: not UTF-8 (byte {exc.start})") from None
+
+
+def _stdin_text() -> str:
+    stream = sys.stdin.buffer if isinstance(sys.stdin, io.TextIOWrapper) else None
+    if stream is None:
+        return sys.stdin.read()
+    return _decode(stream.read(), "standard input")

@@ -1,0 +1,157 @@
+"""Tokenizing a dataset into training files: the job behind ``gpt2bpe prepare``.
+
+Documents are read in order (``_documents``), encoded in batches with
+``encode_ordinary`` (in worker processes with ``workers > 1``), given the
+end-of-text id before or after each, and streamed into the split files of a
+layout (``_token_files``).  Only one batch of documents and its ids are held
+at a time, whatever the size of the dataset.  ``meta.json``, written last,
+describes the run; the token files are renamed into place only when complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from gpt2bpe._documents import BadLines, DatasetError, documents, kind
+from gpt2bpe._encoder import Encoder, get_encoder
+from gpt2bpe._token_files import FORMATS, Splits
+from gpt2bpe._vocab import StrPath
+
+EOT_PLACES = ("prepend", "append", "none")
+#: A batch holds documents up to about this many characters (and at least one).
+BATCH_CHARS = 8 << 20
+
+
+def prepare(
+    inputs: Sequence[StrPath],
+    out_dir: StrPath,
+    *,
+    format: str = "nanogpt",
+    text_field: str = "text",
+    eot: str = "prepend",
+    val_tokens: int = 0,
+    shard_tokens: int = 10**8,
+    workers: int | None = None,
+    name: str | None = None,
+    skip_bad: bool = False,
+    encoder: Encoder | None = None,
+) -> dict[str, Any]:
+    """Tokenize ``inputs`` into ``out_dir`` in a training layout; return what ``meta.json`` says.
+
+    ``format`` is ``nanogpt``, ``llmc`` or ``npy`` (see ``_token_files``); ``eot``
+    puts the end-of-text id before each document (``prepend``, llm.c's way),
+    after it (``append``, nanoGPT's openwebtext) or nowhere; the first
+    ``val_tokens`` ids of the stream go to the validation split.  ``workers``
+    defaults to every core; the files are the same for any number.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> (out / "a.txt").write_text("Hello world")
+    11
+    >>> prepare([out / "a.txt"], out / "data", workers=1)["tokens"]
+    {'val': 0, 'train': 3}
+    >>> from array import array
+    >>> array("H", (out / "data" / "train.bin").read_bytes()).tolist()  # little-endian machines
+    [50256, 15496, 995]
+    """
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
+    if eot not in EOT_PLACES:
+        raise ValueError(f"eot must be one of {', '.join(EOT_PLACES)}, not {eot!r}")
+    paths = [os.fspath(path) for path in inputs]
+    if not paths:
+        raise ValueError("prepare() needs at least one input")
+    for path in paths:
+        kind(path)  # refuse an unknown kind before any work
+        if path != "-" and not Path(path).is_file():
+            raise FileNotFoundError(f"{path}: no such file")
+    encoder = encoder if encoder is not None else get_encoder()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    name = name or (Path(paths[0]).name.split(".")[0] if paths[0] != "-" else "stdin")
+    splits = Splits(
+        out,
+        format,
+        val_tokens=val_tokens,
+        shard_tokens=shard_tokens,
+        name=name,
+        max_id=encoder.max_token_value,
+    )
+    bad = BadLines() if skip_bad else None
+    eot_id = encoder.eot_token
+    try:
+        for batch in _batches(paths, text_field, bad):
+            for ids in encoder.encode_ordinary_batch(batch, num_workers=workers):
+                if eot == "prepend":
+                    ids.insert(0, eot_id)
+                elif eot == "append":
+                    ids.append(eot_id)
+                splits.add(ids)
+        splits.close()
+    except BaseException:
+        splits.abort()
+        raise
+    meta = {
+        "inputs": [_describe(path) for path in paths],
+        "format": format,
+        "files": splits.files,
+        "documents": splits.documents,
+        "tokens": splits.tokens,
+        "bad_lines": {"count": bad.count, "examples": bad.examples} if bad is not None else None,
+        "options": {
+            "text_field": text_field,
+            "eot": eot,
+            "eot_id": eot_id,
+            "val_tokens": val_tokens,
+            "shard_tokens": shard_tokens if format == "llmc" else None,
+            "name": name if format == "llmc" else None,
+        },
+        "vocabulary": {"name": encoder.name, "n_vocab": encoder.n_vocab, **_vocabulary_hashes(encoder)},
+    }
+    _write_atomically(out / "meta.json", json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    return meta
+
+
+def _batches(paths: list[str], text_field: str, bad: BadLines | None) -> Iterator[list[str]]:
+    batch: list[str] = []
+    size = 0
+    for path in paths:
+        for document in documents(path, text_field=text_field, bad=bad):
+            batch.append(document)
+            size += len(document)
+            if size >= BATCH_CHARS:
+                yield batch
+                batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _describe(path: str) -> dict[str, Any]:
+    if path == "-":
+        return {"path": "-"}
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return {"path": path, "bytes": Path(path).stat().st_size, "sha256": digest.hexdigest()}
+
+
+def _vocabulary_hashes(encoder: Encoder) -> dict[str, str]:
+    # The ids depend on the vocabulary alone: hash its tables, in id order.
+    tokens = sorted(encoder._tokens.items(), key=lambda item: item[1])
+    digest = hashlib.sha256("\n".join(token for token, _ in tokens).encode("utf-8"))
+    return {"tokens_sha256": digest.hexdigest()}
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    part = path.with_name(f".{path.name}.part")
+    part.write_text(text, encoding="utf-8")
+    os.replace(part, path)
+
+
+__all__ = ["DatasetError", "prepare"]

@@ -1,0 +1,194 @@
+"""Token files for training: nanoGPT's ``.bin``, llm.c's shards, NumPy's ``.npy``.
+
+Every layout holds uint16 ids, little-endian:
+
+- ``nanogpt``: ``train.bin`` and ``val.bin``, the raw ids, as nanoGPT's
+  ``np.memmap(path, dtype=np.uint16)`` reads them;
+- ``llmc``: ``NAME_val_000000.bin``, then ``NAME_train_000001.bin``, ... of
+  ``shard_tokens`` ids each (the last one shorter), each behind llm.c's header
+  of 256 int32 (magic 20240520, version 1, number of ids, zeros), as llm.c's
+  ``write_datafile`` writes them;
+- ``npy``: ``train.npy`` and ``val.npy``, 1-D uint16 arrays as ``np.save``
+  writes them.
+
+A file is written under a temporary name (``.NAME.part``) and renamed when it
+is complete, so a file with its final name is always whole; :meth:`Splits.abort`
+removes the unfinished ones.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from array import array
+from collections.abc import Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+FORMATS = ("nanogpt", "llmc", "npy")
+LLMC_MAGIC = 20240520
+LLMC_VERSION = 1
+LLMC_HEADER_INTS = 256
+#: The .npy header of a 1-D uint16 array is this long for any length below 10**40.
+NPY_HEADER_BYTES = 128
+
+
+def llmc_header(n_tokens: int) -> bytes:
+    """llm.c's shard header: 256 little-endian int32, magic, version, count, zeros.
+
+    >>> import struct
+    >>> struct.unpack("<3i", llmc_header(5)[:12]), len(llmc_header(5))
+    ((20240520, 1, 5), 1024)
+    """
+    header = array("i", [LLMC_MAGIC, LLMC_VERSION, n_tokens] + [0] * (LLMC_HEADER_INTS - 3))
+    return _little_endian(header)
+
+
+def npy_header(n_tokens: int) -> bytes:
+    """The header ``np.save`` writes for a 1-D ``uint16`` array of ``n_tokens`` ids.
+
+    >>> len(npy_header(338025)), npy_header(3)[10:].rstrip()
+    (128, b"{'descr': '<u2', 'fortran_order': False, 'shape': (3,), }")
+    """
+    text = f"{{'descr': '<u2', 'fortran_order': False, 'shape': ({n_tokens},), }}"
+    padded = text + " " * (NPY_HEADER_BYTES - 10 - len(text) - 1) + "\n"
+    header = b"\x93NUMPY\x01\x00" + len(padded).to_bytes(2, "little") + padded.encode("latin-1")
+    if len(header) != NPY_HEADER_BYTES:
+        raise ValueError(f"{n_tokens:,} ids do not fit a .npy header of {NPY_HEADER_BYTES} bytes")
+    return header
+
+
+def _little_endian(values: array[int]) -> bytes:
+    if sys.byteorder == "big":
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values.tobytes()
+
+
+class _Part:
+    """One output file, written under a temporary name until :meth:`commit`."""
+
+    def __init__(self, path: Path, header: bytes = b"") -> None:
+        self.path = path
+        self.part = path.with_name(f".{path.name}.part")
+        self.tokens = 0
+        self._file: BinaryIO = open(self.part, "wb")  # closed by commit() or abort()
+        self._file.write(header)
+
+    def write(self, ids: array[int]) -> None:
+        self._file.write(_little_endian(ids))
+        self.tokens += len(ids)
+
+    def commit(self, header: bytes = b"") -> None:
+        if header:
+            self._file.seek(0)
+            self._file.write(header)
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.replace(self.part, self.path)
+
+    def abort(self) -> None:
+        self._file.close()
+        self.part.unlink(missing_ok=True)
+
+
+class Splits:
+    """The token stream in, split into val (the first ``val_tokens``) and train files.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> splits = Splits(out, "nanogpt", val_tokens=2)
+    >>> splits.add([1, 2, 3]); splits.add([4]); splits.close()
+    >>> (out / "val.bin").read_bytes(), (out / "train.bin").read_bytes()
+    (b'\\x01\\x00\\x02\\x00', b'\\x03\\x00\\x04\\x00')
+    >>> splits.tokens, splits.documents, sorted(splits.files)
+    ({'val': 2, 'train': 2}, {'val': 1, 'train': 1}, ['train.bin', 'val.bin'])
+    """
+
+    def __init__(
+        self,
+        out_dir: Path,
+        format: str,
+        *,
+        val_tokens: int = 0,
+        shard_tokens: int = 10**8,
+        name: str = "data",
+        max_id: int = 50256,
+    ) -> None:
+        if format not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
+        if max_id >= 1 << 16:
+            raise ValueError(f"ids up to {max_id} do not fit the uint16 of the {format} layout")
+        if shard_tokens < 1 or val_tokens < 0:
+            raise ValueError("shard_tokens must be >= 1 and val_tokens >= 0")
+        self.out_dir, self.format, self.name = out_dir, format, name
+        self.val_tokens, self.shard_tokens = val_tokens, shard_tokens
+        self.tokens = {"val": 0, "train": 0}
+        self.documents = {"val": 0, "train": 0}
+        self.files: dict[str, int] = {}  # finished file name -> ids in it
+        self._open: _Part | None = None
+        self._split = "val" if val_tokens > 0 else "train"
+        self._shard = 0 if self._split == "val" else 1
+
+    def add(self, ids: Sequence[int]) -> None:
+        """Append one document's ids (end-of-text included) to the stream."""
+        self.documents[self._split] += 1  # a document counts where it starts
+        view = array("H", ids)
+        while view:
+            room = self._room()
+            head, view = view[:room], view[room:]
+            part = self._part()
+            part.write(head)
+            self.tokens[self._split] += len(head)
+            if len(head) == room:
+                self._finish()
+
+    def close(self) -> None:
+        """Finish the open file, and write an empty train file if there is none."""
+        if self._open is not None:
+            self._finish()
+        if not self._has_train():
+            self._split = "train"
+            self._part()
+            self._finish()
+
+    def abort(self) -> None:
+        """Remove the unfinished file; finished ones stay (they are complete)."""
+        if self._open is not None:
+            self._open.abort()
+            self._open = None
+
+    def _has_train(self) -> bool:
+        return any(name.startswith(self._train_prefix()) for name in self.files)
+
+    def _train_prefix(self) -> str:
+        return f"{self.name}_train_" if self.format == "llmc" else "train."
+
+    def _room(self) -> int:
+        if self._split == "val":
+            return self.val_tokens - self.tokens["val"]
+        if self.format == "llmc":
+            return self.shard_tokens - (self._open.tokens if self._open is not None else 0)
+        return sys.maxsize
+
+    def _filename(self) -> str:
+        if self.format == "llmc":
+            return f"{self.name}_{self._split}_{self._shard:06d}.bin"
+        return f"{self._split}.{'npy' if self.format == 'npy' else 'bin'}"
+
+    def _part(self) -> _Part:
+        if self._open is None:
+            header = {"nanogpt": b"", "llmc": llmc_header(0), "npy": npy_header(0)}[self.format]
+            self._open = _Part(self.out_dir / self._filename(), header)
+        return self._open
+
+    def _finish(self) -> None:
+        part = self._part()
+        header = {"nanogpt": b"", "llmc": llmc_header(part.tokens), "npy": npy_header(part.tokens)}
+        part.commit(header[self.format])
+        self.files[part.path.name] = part.tokens
+        self._open = None
+        if self._split == "val":
+            self._split = "train"
+        self._shard += 1

@@ -1,0 +1,155 @@
+"""``prepare``: datasets to nanoGPT / llm.c / .npy token files, checked against tiktoken's ids."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gpt2bpe import cli
+from gpt2bpe._documents import DatasetError
+from gpt2bpe._prepare import prepare
+
+EOT = 50256
+DOCS = [
+    "Hello world",
+    "héllo wörld, 日本語のテキスト 😀\n\nA second paragraph.",
+    "<|endoftext|> stays text here",
+    "",
+    "def f(x):\n    return x ** 2\n" * 20,
+]
+
+
+@pytest.fixture
+def jsonl(tmp_path: Path) -> Path:
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps({"text": doc, "id": i}) + "\n" for i, doc in enumerate(DOCS)))
+    return path
+
+
+def stream(tk, docs: list[str], eot: str = "prepend") -> list[int]:
+    """tiktoken's ids for the documents, with end-of-text ids placed as prepare places them."""
+    out: list[int] = []
+    for doc in docs:
+        ids = tk.encode_ordinary(doc)
+        out += [EOT, *ids] if eot == "prepend" else [*ids, EOT] if eot == "append" else ids
+    return out
+
+
+def uint16(ids: list[int]) -> bytes:
+    return np.array(ids, dtype="<u2").tobytes()
+
+
+def llmc_write_datafile(path: Path, toks: list[int]) -> None:
+    """What llm.c's dev/data/data_common.py write_datafile does for GPT-2, written out here."""
+    header = np.zeros(256, dtype=np.int32)
+    header[0], header[1], header[2] = 20240520, 1, len(toks)
+    with open(path, "wb") as f:
+        f.write(header.tobytes())
+        f.write(np.array(toks, dtype=np.uint16).tobytes())
+
+
+@pytest.mark.parametrize("eot", ["prepend", "append", "none"])
+def test_nanogpt_layout_is_tiktokens_ids_as_uint16(tk, jsonl: Path, tmp_path: Path, eot: str) -> None:
+    expected = stream(tk, DOCS, eot)
+    meta = prepare([jsonl], tmp_path / "out", eot=eot, val_tokens=7, workers=1)
+    out = tmp_path / "out"
+    assert (out / "val.bin").read_bytes() == uint16(expected[:7])
+    assert (out / "train.bin").read_bytes() == uint16(expected[7:])
+    assert np.memmap(out / "train.bin", dtype=np.uint16, mode="r").tolist() == expected[7:]
+    assert meta["tokens"] == {"val": 7, "train": len(expected) - 7}
+    # A document counts in the split where its first id lands.
+    lengths = [len(stream(tk, [doc], eot)) for doc in DOCS]
+    starts = [sum(lengths[:i]) for i in range(len(DOCS))]
+    in_val = sum(start < 7 for start in starts)
+    assert meta["documents"] == {"val": in_val, "train": len(DOCS) - in_val}
+    assert json.loads((out / "meta.json").read_text()) == meta
+    assert not list(out.glob(".*"))  # no temporary files left
+
+
+def test_llmc_layout_is_what_write_datafile_writes(tk, jsonl: Path, tmp_path: Path) -> None:
+    expected = stream(tk, DOCS)
+    out = tmp_path / "out"
+    meta = prepare([jsonl], out, format="llmc", val_tokens=10, shard_tokens=40, workers=1)
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    llmc_write_datafile(reference / "docs_val_000000.bin", expected[:10])
+    train = expected[10:]
+    for shard, start in enumerate(range(0, len(train), 40), start=1):
+        llmc_write_datafile(reference / f"docs_train_{shard:06d}.bin", train[start : start + 40])
+    names = sorted(p.name for p in reference.iterdir())
+    assert sorted(meta["files"]) == names
+    assert sorted(p.name for p in out.glob("*.bin")) == names
+    for name in names:
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+
+
+def test_npy_layout_is_what_np_save_writes(tk, jsonl: Path, tmp_path: Path) -> None:
+    expected = stream(tk, DOCS)
+    prepare([jsonl], tmp_path / "out", format="npy", val_tokens=5, workers=1)
+    for name, ids in (("val.npy", expected[:5]), ("train.npy", expected[5:])):
+        buffer = io.BytesIO()
+        np.save(buffer, np.array(ids, dtype=np.uint16))
+        assert (tmp_path / "out" / name).read_bytes() == buffer.getvalue()
+        assert np.load(tmp_path / "out" / name).tolist() == ids
+
+
+def test_inputs_of_every_kind_in_order(tk, jsonl: Path, tmp_path: Path, monkeypatch) -> None:
+    text = tmp_path / "book.txt"
+    text.write_text("A whole book.\nIn one document.\n")
+    packed = tmp_path / "more.jsonl.gz"
+    with gzip.open(packed, "wt") as f:
+        f.write(json.dumps({"body": "zipped text"}) + "\n")
+    meta = prepare([text, packed], tmp_path / "a", text_field="body", workers=1)
+    expected = stream(tk, [text.read_text(), "zipped text"])
+    assert (tmp_path / "a" / "train.bin").read_bytes() == uint16(expected)
+    assert [entry["path"] for entry in meta["inputs"]] == [str(text), str(packed)]
+    assert meta["inputs"][0]["bytes"] == text.stat().st_size
+
+
+def test_the_files_are_the_same_for_any_number_of_workers(jsonl: Path, tmp_path: Path) -> None:
+    many = tmp_path / "many.jsonl"
+    many.write_text(jsonl.read_text() * 40)
+    outputs = []
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}"
+        prepare([many], out, format="llmc", shard_tokens=1000, val_tokens=300, workers=workers)
+        outputs.append({p.name: p.read_bytes() for p in out.glob("*.bin")})
+    assert outputs[0] == outputs[1] and len(outputs[0]) > 3
+
+
+def test_a_bad_line_names_the_file_and_line_and_leaves_no_token_file(jsonl: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine"}\n{"text": 5}\nnot json\n')
+    out = tmp_path / "out"
+    with pytest.raises(DatasetError, match=r"bad\.jsonl, line 2: the field 'text' is int"):
+        prepare([jsonl, bad], out, workers=1)
+    assert list(out.iterdir()) == []  # nothing that looks finished, no leftovers
+    meta = prepare([jsonl, bad], out, workers=1, skip_bad=True)
+    assert meta["bad_lines"]["count"] == 2
+    assert "line 3: not JSON" in meta["bad_lines"]["examples"][1]
+    assert meta["documents"]["train"] == len(DOCS) + 1
+
+
+def test_bad_arguments_are_refused_before_any_work(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="cannot tell how to read"):
+        prepare([tmp_path / "data.csv"], tmp_path / "out")
+    with pytest.raises(FileNotFoundError):
+        prepare([tmp_path / "missing.txt"], tmp_path / "out")
+    with pytest.raises(ValueError, match="format"):
+        prepare([tmp_path / "a.txt"], tmp_path / "out", format="parquet")
+    with pytest.raises(ValueError, match="eot"):
+        prepare([tmp_path / "a.txt"], tmp_path / "out", eot="middle")
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_prepare_from_standard_input(tk, tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"Hello world")))
+    assert cli.main(["prepare", "-", "-o", str(tmp_path / "out"), "--workers", "1", "--eot", "append"]) == 0
+    assert (tmp_path / "out" / "train.bin").read_bytes() == uint16(stream(tk, ["Hello world"], "append"))
+    assert "train: 1 documents, 3 tokens" in capsys.readouterr().err
+    assert cli.main(["prepare", str(tmp_path / "x.csv"), "-o", str(tmp_path / "o")]) == 1
