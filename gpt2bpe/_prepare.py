@@ -19,6 +19,7 @@ from typing import Any
 
 from gpt2bpe._documents import BadLines, DatasetError, documents, kind
 from gpt2bpe._encoder import Encoder, get_encoder
+from gpt2bpe._progress import Progress
 from gpt2bpe._token_files import FORMATS, Splits
 from gpt2bpe._vocab import StrPath
 
@@ -40,6 +41,7 @@ def prepare(
     name: str | None = None,
     skip_bad: bool = False,
     encoder: Encoder | None = None,
+    progress: bool | None = None,
 ) -> dict[str, Any]:
     """Tokenize ``inputs`` into ``out_dir`` in a training layout; return what ``meta.json`` says.
 
@@ -48,6 +50,8 @@ def prepare(
     after it (``append``, nanoGPT's openwebtext) or nowhere; the first
     ``val_tokens`` ids of the stream go to the validation split.  ``workers``
     defaults to every core; the files are the same for any number.
+    ``progress`` shows documents, tokens and MB/s on standard error (by
+    default when it is a terminal).
 
     >>> import tempfile
     >>> out = Path(tempfile.mkdtemp())
@@ -84,18 +88,26 @@ def prepare(
     )
     bad = BadLines() if skip_bad else None
     eot_id = encoder.eot_token
+    shown = Progress(enabled=progress)
     try:
         for batch in _batches(paths, text_field, bad):
+            tokens = 0
             for ids in encoder.encode_ordinary_batch(batch, num_workers=workers):
                 if eot == "prepend":
                     ids.insert(0, eot_id)
                 elif eot == "append":
                     ids.append(eot_id)
                 splits.add(ids)
+                tokens += len(ids)
+            if shown.enabled:
+                text_bytes = sum(len(doc.encode("utf-8", "surrogatepass")) for doc in batch)
+                shown.update(documents=len(batch), tokens=tokens, text_bytes=text_bytes)
         splits.close()
     except BaseException:
         splits.abort()
         raise
+    finally:
+        shown.close()
     meta = {
         "inputs": [_describe(path) for path in paths],
         "format": format,

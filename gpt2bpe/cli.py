@@ -448,6 +448,9 @@ def _prepare_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--skip-bad", action="store_true", help="skip and count bad JSON lines instead of stopping"
     )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress display (it shows only on a terminal anyway)"
+    )
     _add_vocab_dir(parser)
 
 
@@ -466,6 +469,7 @@ def _run_prepare(args: argparse.Namespace) -> int:
         name=args.name,
         skip_bad=args.skip_bad,
         encoder=_load_encoder(args),
+        progress=False if args.quiet else None,
     )
     docs, tokens = meta["documents"], meta["tokens"]
     lines = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -153,3 +154,16 @@ def test_cli_prepare_from_standard_input(tk, tmp_path: Path, monkeypatch, capsys
     assert (tmp_path / "out" / "train.bin").read_bytes() == uint16(stream(tk, ["Hello world"], "append"))
     assert "train: 1 documents, 3 tokens" in capsys.readouterr().err
     assert cli.main(["prepare", str(tmp_path / "x.csv"), "-o", str(tmp_path / "o")]) == 1
+
+
+@pytest.mark.parametrize("with_tqdm", [True, False])
+def test_progress_shows_documents_and_tokens(
+    jsonl: Path, tmp_path: Path, monkeypatch, capsys, with_tqdm: bool
+) -> None:
+    if not with_tqdm:
+        monkeypatch.setitem(sys.modules, "tqdm", None)  # import tqdm fails: the plain line
+    meta = prepare([jsonl], tmp_path / "out", workers=1, progress=True)
+    err = capsys.readouterr().err
+    assert f"{meta['tokens']['train']:,} tokens" in err and "MB/s" in err
+    prepare([jsonl], tmp_path / "quiet", workers=1)  # not a terminal: nothing shown
+    assert capsys.readouterr().err == ""
