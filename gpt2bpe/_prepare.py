@@ -24,6 +24,8 @@ from gpt2bpe._token_files import FORMATS, Splits
 from gpt2bpe._vocab import StrPath
 
 EOT_PLACES = ("prepend", "append", "none")
+#: Where an interrupted run says how far it got.
+STATE_FILE = ".prepare-state.json"
 #: A batch holds documents up to about this many characters (and at least one).
 BATCH_CHARS = 8 << 20
 
@@ -42,6 +44,7 @@ def prepare(
     skip_bad: bool = False,
     encoder: Encoder | None = None,
     progress: bool | None = None,
+    resume: bool = False,
 ) -> dict[str, Any]:
     """Tokenize ``inputs`` into ``out_dir`` in a training layout; return what ``meta.json`` says.
 
@@ -52,6 +55,11 @@ def prepare(
     defaults to every core; the files are the same for any number.
     ``progress`` shows documents, tokens and MB/s on standard error (by
     default when it is a terminal).
+
+    ``out_dir`` must not hold a prepared dataset already.  After each finished
+    file, ``.prepare-state.json`` records where the run is; ``resume=True``
+    continues an interrupted run from its last finished file (same inputs, same
+    options), and the files come out byte for byte as an uninterrupted run's.
 
     >>> import tempfile
     >>> out = Path(tempfile.mkdtemp())
@@ -76,8 +84,23 @@ def prepare(
             raise FileNotFoundError(f"{path}: no such file")
     encoder = encoder if encoder is not None else get_encoder()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     name = name or (Path(paths[0]).name.split(".")[0] if paths[0] != "-" else "stdin")
+    options = {
+        "format": format,
+        "text_field": text_field,
+        "eot": eot,
+        "eot_id": encoder.eot_token,
+        "val_tokens": val_tokens,
+        "shard_tokens": shard_tokens if format == "llmc" else None,
+        "name": name if format == "llmc" else None,
+        "skip_bad": skip_bad,
+        "vocabulary": _vocabulary_hashes(encoder),
+    }
+    inputs_now = [_stat(path) for path in paths]
+    state = _load_state(out, options, inputs_now) if resume else None
+    if state is None:
+        _check_empty(out)
+    out.mkdir(parents=True, exist_ok=True)
     splits = Splits(
         out,
         format,
@@ -87,17 +110,37 @@ def prepare(
         max_id=encoder.max_token_value,
     )
     bad = BadLines() if skip_bad else None
+    start = (0, 0, 0)  # input, document, ids of it already written
+    if state is not None:
+        splits.restore(state["splits"])
+        # Reading the inputs up to there again counts their bad lines again.
+        start = tuple(state["position"])
+    current = list(start)
+
+    def save_state(written: int) -> None:
+        saved = {
+            "options": options,
+            "inputs": inputs_now,
+            "position": [current[0], current[1], written],
+            "splits": splits.state(),
+        }
+        _write_atomically(out / STATE_FILE, json.dumps(saved, ensure_ascii=False))
+
+    splits.on_file = save_state
     eot_id = encoder.eot_token
     shown = Progress(enabled=progress)
     try:
-        for batch in _batches(paths, text_field, bad):
+        for where, batch in _batches(paths, text_field, bad, start[:2]):
             tokens = 0
-            for ids in encoder.encode_ordinary_batch(batch, num_workers=workers):
+            for (index, number), ids in zip(
+                where, encoder.encode_ordinary_batch(batch, num_workers=workers), strict=True
+            ):
                 if eot == "prepend":
                     ids.insert(0, eot_id)
                 elif eot == "append":
                     ids.append(eot_id)
-                splits.add(ids)
+                current[:] = [index, number, 0]
+                splits.add(ids, skip=start[2] if (index, number) == start[:2] else 0)
                 tokens += len(ids)
             if shown.enabled:
                 text_bytes = sum(len(doc.encode("utf-8", "surrogatepass")) for doc in batch)
@@ -115,32 +158,78 @@ def prepare(
         "documents": splits.documents,
         "tokens": splits.tokens,
         "bad_lines": {"count": bad.count, "examples": bad.examples} if bad is not None else None,
-        "options": {
-            "text_field": text_field,
-            "eot": eot,
-            "eot_id": eot_id,
-            "val_tokens": val_tokens,
-            "shard_tokens": shard_tokens if format == "llmc" else None,
-            "name": name if format == "llmc" else None,
-        },
+        "options": {key: value for key, value in options.items() if key not in ("format", "vocabulary")},
         "vocabulary": {"name": encoder.name, "n_vocab": encoder.n_vocab, **_vocabulary_hashes(encoder)},
+        "resumed": state is not None,
     }
     _write_atomically(out / "meta.json", json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    (out / STATE_FILE).unlink(missing_ok=True)
     return meta
 
 
-def _batches(paths: list[str], text_field: str, bad: BadLines | None) -> Iterator[list[str]]:
+def _stat(path: str) -> dict[str, Any]:
+    if path == "-":
+        return {"path": "-"}
+    info = Path(path).stat()
+    return {"path": path, "bytes": info.st_size, "mtime_ns": info.st_mtime_ns}
+
+
+def _check_empty(out: Path) -> None:
+    if not out.exists():
+        return
+    taken = [
+        p.name for p in out.iterdir() if p.name in ("meta.json", STATE_FILE) or p.suffix in (".bin", ".npy")
+    ]
+    if taken:
+        raise FileExistsError(
+            f"{out} already holds {', '.join(sorted(taken)[:3])}: choose an empty directory, "
+            "or resume an interrupted run (--resume)"
+        )
+
+
+def _load_state(out: Path, options: dict[str, Any], inputs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    # None: no file was finished before the interruption, so start afresh.
+    path = out / STATE_FILE
+    if not path.is_file():
+        if (out / "meta.json").is_file():
+            raise ValueError(f"{out}: no interrupted run to resume (it finished: meta.json is there)")
+        return None
+    state: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if state["options"] != options:
+        changed = sorted(key for key in options if state["options"].get(key) != options[key])
+        raise ValueError(
+            f"{out}: cannot resume with other options than the first run's ({', '.join(changed)})"
+        )
+    if state["inputs"] != inputs:
+        raise ValueError(f"{out}: cannot resume: the inputs are not the first run's, or have changed since")
+    if any(entry["path"] == "-" for entry in inputs):
+        raise ValueError("cannot resume a run that read standard input")
+    for leftover in out.glob(".*.part"):
+        leftover.unlink()
+    return state
+
+
+def _batches(
+    paths: list[str], text_field: str, bad: BadLines | None, start: tuple[int, ...] = (0, 0)
+) -> Iterator[tuple[list[tuple[int, int]], list[str]]]:
+    """Batches of documents with where each is (input, document), from ``start`` on."""
+    where: list[tuple[int, int]] = []
     batch: list[str] = []
     size = 0
-    for path in paths:
-        for document in documents(path, text_field=text_field, bad=bad):
+    for index, path in enumerate(paths):
+        if index < start[0]:
+            continue
+        for number, document in enumerate(documents(path, text_field=text_field, bad=bad)):
+            if (index, number) < start:
+                continue
+            where.append((index, number))
             batch.append(document)
             size += len(document)
             if size >= BATCH_CHARS:
-                yield batch
-                batch, size = [], 0
+                yield where, batch
+                where, batch, size = [], [], 0
     if batch:
-        yield batch
+        yield where, batch
 
 
 def _describe(path: str) -> dict[str, Any]:

@@ -21,9 +21,9 @@ from __future__ import annotations
 import os
 import sys
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 FORMATS = ("nanogpt", "llmc", "npy")
 LLMC_MAGIC = 20240520
@@ -115,6 +115,7 @@ class Splits:
         shard_tokens: int = 10**8,
         name: str = "data",
         max_id: int = 50256,
+        on_file: Callable[[int], None] | None = None,
     ) -> None:
         if format not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
@@ -130,19 +131,60 @@ class Splits:
         self._open: _Part | None = None
         self._split = "val" if val_tokens > 0 else "train"
         self._shard = 0 if self._split == "val" else 1
+        #: Called after each finished file with how many of the current
+        #: document's ids are written: where a resumed run starts again.
+        self.on_file = on_file
 
-    def add(self, ids: Sequence[int]) -> None:
-        """Append one document's ids (end-of-text included) to the stream."""
-        self.documents[self._split] += 1  # a document counts where it starts
-        view = array("H", ids)
+    def add(self, ids: Sequence[int], *, skip: int = 0) -> None:
+        """Append one document's ids (end-of-text included) to the stream.
+
+        ``skip`` > 0 resumes a document whose first ``skip`` ids are already in
+        finished files (and which was counted then).
+        """
+        if not skip:
+            self.documents[self._split] += 1  # a document counts where it starts
+        view = array("H", ids)[skip:]
+        done = skip
         while view:
             room = self._room()
             head, view = view[:room], view[room:]
             part = self._part()
             part.write(head)
             self.tokens[self._split] += len(head)
+            done += len(head)
             if len(head) == room:
                 self._finish()
+                if self.on_file is not None:
+                    self.on_file(done)
+
+    def state(self) -> dict[str, object]:
+        """The counts and finished files, for :meth:`restore` in a resumed run."""
+        return {
+            "tokens": dict(self.tokens),
+            "documents": dict(self.documents),
+            "files": dict(self.files),
+            "split": self._split,
+            "shard": self._shard,
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Go on from :meth:`state`, checking that its finished files are whole."""
+        for name, tokens in state["files"].items():
+            header = (
+                0
+                if self.format == "nanogpt"
+                else LLMC_HEADER_INTS * 4
+                if self.format == "llmc"
+                else NPY_HEADER_BYTES
+            )
+            path = self.out_dir / name
+            if not path.is_file() or path.stat().st_size != header + 2 * tokens:
+                raise ValueError(f"{path}: missing or not the size the interrupted run wrote; start afresh")
+        self.tokens = dict(state["tokens"])
+        self.documents = dict(state["documents"])
+        self.files = dict(state["files"])
+        self._split = state["split"]
+        self._shard = state["shard"]
 
     def close(self) -> None:
         """Finish the open file, and write an empty train file if there is none."""

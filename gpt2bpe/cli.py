@@ -449,6 +449,9 @@ def _prepare_arguments(parser: argparse.ArgumentParser) -> None:
         "--skip-bad", action="store_true", help="skip and count bad JSON lines instead of stopping"
     )
     parser.add_argument(
+        "--resume", action="store_true", help="continue an interrupted run from its last finished file"
+    )
+    parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress display (it shows only on a terminal anyway)"
     )
     _add_vocab_dir(parser)
@@ -470,6 +473,7 @@ def _run_prepare(args: argparse.Namespace) -> int:
         skip_bad=args.skip_bad,
         encoder=_load_encoder(args),
         progress=False if args.quiet else None,
+        resume=args.resume,
     )
     docs, tokens = meta["documents"], meta["tokens"]
     lines = [

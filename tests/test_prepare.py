@@ -167,3 +167,64 @@ def test_progress_shows_documents_and_tokens(
     assert f"{meta['tokens']['train']:,} tokens" in err and "MB/s" in err
     prepare([jsonl], tmp_path / "quiet", workers=1)  # not a terminal: nothing shown
     assert capsys.readouterr().err == ""
+
+
+def interrupted(monkeypatch, after_documents: int, run) -> None:
+    """Run ``run()`` with a KeyboardInterrupt raised once ``after_documents`` documents are added."""
+    from gpt2bpe import _token_files
+
+    real_add = _token_files.Splits.add
+    seen = [0]
+
+    def add(self, ids, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        seen[0] += 1
+        if seen[0] > after_documents:
+            raise KeyboardInterrupt
+        real_add(self, ids, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_token_files.Splits, "add", add)
+        with pytest.raises(KeyboardInterrupt):
+            run()
+
+
+@pytest.mark.parametrize(
+    ("format", "after"), [("llmc", 60), ("llmc", 1), ("nanogpt", 30), ("npy", 150), ("llmc", 199)]
+)
+def test_resume_gives_the_bytes_of_an_uninterrupted_run(
+    jsonl: Path, tmp_path: Path, monkeypatch, format: str, after: int
+) -> None:
+    data = tmp_path / "data.jsonl"
+    data.write_text(jsonl.read_text() * 40 + '{"text": 1}\n')  # 200 documents, then a bad line
+    options = dict(format=format, val_tokens=500, shard_tokens=700, workers=1, skip_bad=True)
+    whole = prepare([data], tmp_path / "whole", **options)
+    out = tmp_path / "out"
+    interrupted(monkeypatch, after, lambda: prepare([data], out, **options))
+    assert not list(out.glob(".*.part")) and not (out / "meta.json").exists()
+    if (out / ".prepare-state.json").exists():  # not when no file was finished yet
+        with pytest.raises(FileExistsError, match="--resume"):
+            prepare([data], out, **options)
+        with pytest.raises(ValueError, match=r"other options than the first run's \(val_tokens\)"):
+            prepare([data], out, **{**options, "val_tokens": 501}, resume=True)
+    meta = prepare([data], out, **options, resume=True)
+    del meta["resumed"], whole["resumed"]
+    assert meta == whole
+    assert meta["bad_lines"]["count"] == 1
+    files = sorted(p.name for p in (tmp_path / "whole").iterdir())
+    assert sorted(p.name for p in out.iterdir()) == files
+    for name in files:
+        if name != "meta.json":
+            assert (out / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+    with pytest.raises(ValueError, match="it finished"):
+        prepare([data], out, **options, resume=True)
+
+
+def test_resume_refuses_changed_inputs(jsonl: Path, tmp_path: Path, monkeypatch) -> None:
+    options = dict(format="llmc", shard_tokens=10, workers=1)
+    interrupted(monkeypatch, 3, lambda: prepare([jsonl], tmp_path / "out", **options))
+    jsonl.write_text(jsonl.read_text() + '{"text": "more"}\n')
+    with pytest.raises(ValueError, match="inputs"):
+        prepare([jsonl], tmp_path / "out", **options, resume=True)
+    assert (
+        prepare([jsonl], tmp_path / "fresh", **options, resume=True)["resumed"] is False
+    )  # nothing to resume
