@@ -3,6 +3,8 @@
 - ``name.txt``: the whole file is one document;
 - ``name.jsonl`` or ``name.jsonl.gz``: one JSON object a line, its text under a
   field (``text`` by default); blank lines are skipped;
+- ``name.parquet``: one document a row, its text in a column (``text`` by
+  default); needs pyarrow (``pip install gpt2bpe[parquet]``);
 - ``-``: standard input, read as one ``.txt`` document.
 
 A bad line (not JSON, not an object, no such field, not a string) raises
@@ -23,7 +25,7 @@ from pathlib import Path
 from gpt2bpe._errors import Gpt2BpeError
 
 #: What ``documents`` reads, by the end of the file's name.
-SUFFIXES = (".txt", ".jsonl", ".jsonl.gz")
+SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".parquet")
 
 
 class DatasetError(Gpt2BpeError, ValueError):
@@ -69,6 +71,8 @@ def documents(path: str, *, text_field: str = "text", bad: BadLines | None = Non
         yield _stdin_text()
     elif how == "txt":
         yield _decode(Path(path).read_bytes(), path)
+    elif how == "parquet":
+        yield from _parquet_texts(path, text_field, bad)
     else:
         opener = gzip.open if how == "jsonl.gz" else open
         with opener(path, "rb") as raw:
@@ -82,6 +86,33 @@ def documents(path: str, *, text_field: str = "text", bad: BadLines | None = Non
                     if bad is None:
                         raise DatasetError(where) from None
                     bad.add(where)
+
+
+def _parquet_texts(path: str, text_field: str, bad: BadLines | None) -> Iterator[str]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise DatasetError(
+            f"{path}: reading Parquet needs pyarrow (pip install 'gpt2bpe[parquet]')"
+        ) from None
+    try:
+        table = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow's errors have no common base worth naming
+        raise DatasetError(f"{path}: not a Parquet file ({exc})") from None
+    if text_field not in table.schema_arrow.names:
+        names = ", ".join(map(repr, table.schema_arrow.names[:8]))
+        raise DatasetError(f"{path}: no column {text_field!r} (columns: {names})")
+    row = 0
+    for batch in table.iter_batches(columns=[text_field], batch_size=4096):
+        for text in batch.column(0).to_pylist():
+            row += 1
+            if isinstance(text, str):
+                yield text
+                continue
+            where = f"{path}, row {row}: the column {text_field!r} is {type(text).__name__}, not a string"
+            if bad is None:
+                raise DatasetError(where)
+            bad.add(where)
 
 
 def _json_text(line: bytes, text_field: str) -> str:

@@ -228,3 +228,20 @@ def test_resume_refuses_changed_inputs(jsonl: Path, tmp_path: Path, monkeypatch)
     assert (
         prepare([jsonl], tmp_path / "fresh", **options, resume=True)["resumed"] is False
     )  # nothing to resume
+
+
+def test_parquet_rows_are_documents(tk, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "docs.parquet"
+    pq.write_table(pa.table({"id": list(range(len(DOCS))), "text": DOCS}), path, row_group_size=2)
+    prepare([path], tmp_path / "out", workers=1)
+    assert (tmp_path / "out" / "train.bin").read_bytes() == uint16(stream(tk, DOCS))
+    holes = tmp_path / "holes.parquet"
+    pq.write_table(pa.table({"text": ["fine", None, "also fine"]}), holes)
+    with pytest.raises(DatasetError, match=r"holes\.parquet, row 2: the column 'text' is NoneType"):
+        prepare([holes], tmp_path / "o2", workers=1)
+    assert prepare([holes], tmp_path / "o3", workers=1, skip_bad=True)["documents"]["train"] == 2
+    with pytest.raises(DatasetError, match="no column 'body'"):
+        prepare([holes], tmp_path / "o4", text_field="body", workers=1)
