@@ -11,6 +11,9 @@
 ``gpt2`` encoding: ``tiktoken.get_encoding("gpt2")`` then works unchanged.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from gpt2bpe._bytes_unicode import bytes_to_unicode
 from gpt2bpe._encoder import (
     DEFAULT_CACHE_SIZE,
@@ -26,6 +29,27 @@ from gpt2bpe._errors import DisallowedSpecialTokenError, Gpt2BpeError, UnknownTo
 from gpt2bpe._pretokenize import split as pretokenize
 from gpt2bpe._stream import StreamDecoder
 
+if TYPE_CHECKING:
+    from gpt2bpe._documents import DatasetError
+    from gpt2bpe._prepare import prepare
+    from gpt2bpe._token_files import TokenFiles
+
+# The dataset job is imported on first use: an encoder alone should start fast.
+_LAZY = {
+    "DatasetError": "gpt2bpe._documents",
+    "prepare": "gpt2bpe._prepare",
+    "TokenFiles": "gpt2bpe._token_files",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'gpt2bpe' has no attribute {name!r}")
+
+
 #: tiktoken's name for the class.
 Encoding = Encoder
 
@@ -33,11 +57,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_CACHE_SIZE",
+    "DatasetError",
     "DisallowedSpecialTokenError",
     "Encoder",
     "Encoding",
     "Gpt2BpeError",
     "StreamDecoder",
+    "TokenFiles",
     "UnknownTokenError",
     "VocabularyError",
     "bundled_path",
@@ -47,5 +73,6 @@ __all__ = [
     "get_encoder",
     "get_encoding",
     "list_encoding_names",
+    "prepare",
     "pretokenize",
 ]

@@ -20,7 +20,7 @@ from typing import Any
 from gpt2bpe._documents import BadLines, DatasetError, documents, kind
 from gpt2bpe._encoder import Encoder, get_encoder
 from gpt2bpe._progress import Progress
-from gpt2bpe._token_files import FORMATS, Splits
+from gpt2bpe._token_files import FORMATS, TokenFiles
 from gpt2bpe._vocab import StrPath
 
 EOT_PLACES = ("prepend", "append", "none")
@@ -85,7 +85,8 @@ def prepare(
     encoder = encoder if encoder is not None else get_encoder()
     out = Path(out_dir)
     name = name or (Path(paths[0]).name.split(".")[0] if paths[0] != "-" else "stdin")
-    options = {
+    vocabulary = _vocabulary_hashes(encoder)
+    options: dict[str, Any] = {
         "format": format,
         "text_field": text_field,
         "eot": eot,
@@ -94,14 +95,14 @@ def prepare(
         "shard_tokens": shard_tokens if format == "llmc" else None,
         "name": name if format == "llmc" else None,
         "skip_bad": skip_bad,
-        "vocabulary": _vocabulary_hashes(encoder),
+        "vocabulary": vocabulary,
     }
     inputs_now = [_stat(path) for path in paths]
     state = _load_state(out, options, inputs_now) if resume else None
     if state is None:
         _check_empty(out)
     out.mkdir(parents=True, exist_ok=True)
-    splits = Splits(
+    splits = TokenFiles(
         out,
         format,
         val_tokens=val_tokens,
@@ -159,7 +160,7 @@ def prepare(
         "tokens": splits.tokens,
         "bad_lines": {"count": bad.count, "examples": bad.examples} if bad is not None else None,
         "options": {key: value for key, value in options.items() if key not in ("format", "vocabulary")},
-        "vocabulary": {"name": encoder.name, "n_vocab": encoder.n_vocab, **_vocabulary_hashes(encoder)},
+        "vocabulary": {"name": encoder.name, "n_vocab": encoder.n_vocab, **vocabulary},
         "resumed": state is not None,
     }
     _write_atomically(out / "meta.json", json.dumps(meta, indent=2, ensure_ascii=False) + "\n")

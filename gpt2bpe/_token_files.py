@@ -12,7 +12,7 @@ Every layout holds uint16 ids, little-endian:
   writes them.
 
 A file is written under a temporary name (``.NAME.part``) and renamed when it
-is complete, so a file with its final name is always whole; :meth:`Splits.abort`
+is complete, so a file with its final name is always whole; :meth:`TokenFiles.abort`
 removes the unfinished ones.
 """
 
@@ -93,12 +93,16 @@ class _Part:
         self.part.unlink(missing_ok=True)
 
 
-class Splits:
+class TokenFiles:
     """The token stream in, split into val (the first ``val_tokens``) and train files.
+
+    Used as a context manager, it finishes the files on success and removes the
+    unfinished one on an error; that is how a job elsewhere (on a Dask cluster,
+    say) writes the layout ``prepare`` writes.
 
     >>> import tempfile
     >>> out = Path(tempfile.mkdtemp())
-    >>> splits = Splits(out, "nanogpt", val_tokens=2)
+    >>> splits = TokenFiles(out, "nanogpt", val_tokens=2)
     >>> splits.add([1, 2, 3]); splits.add([4]); splits.close()
     >>> (out / "val.bin").read_bytes(), (out / "train.bin").read_bytes()
     (b'\\x01\\x00\\x02\\x00', b'\\x03\\x00\\x04\\x00')
@@ -156,6 +160,15 @@ class Splits:
                 self._finish()
                 if self.on_file is not None:
                     self.on_file(done)
+
+    def __enter__(self) -> TokenFiles:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
 
     def state(self) -> dict[str, object]:
         """The counts and finished files, for :meth:`restore` in a resumed run."""

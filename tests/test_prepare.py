@@ -173,7 +173,7 @@ def interrupted(monkeypatch, after_documents: int, run) -> None:
     """Run ``run()`` with a KeyboardInterrupt raised once ``after_documents`` documents are added."""
     from gpt2bpe import _token_files
 
-    real_add = _token_files.Splits.add
+    real_add = _token_files.TokenFiles.add
     seen = [0]
 
     def add(self, ids, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -183,7 +183,7 @@ def interrupted(monkeypatch, after_documents: int, run) -> None:
         real_add(self, ids, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(_token_files.Splits, "add", add)
+        patch.setattr(_token_files.TokenFiles, "add", add)
         with pytest.raises(KeyboardInterrupt):
             run()
 
