@@ -512,14 +512,21 @@ class Encoder:
     def _batch(
         self, method: str, texts: Sequence[str], num_workers: int | None, kwargs: dict[str, Any]
     ) -> list[list[int]]:
-        workers = _parallel.check_workers(num_workers)
-        if workers == 1 or len(texts) < 2:
+        pool = self._worker_pool(num_workers) if len(texts) > 1 else None
+        if pool is None:
             encode = getattr(self, method)
             return [encode(text, **kwargs) for text in texts]
+        return pool.map(method, texts, kwargs)
+
+    def _worker_pool(self, num_workers: int | None) -> _parallel.Pool | None:
+        # This encoder's pool of `num_workers` processes (None for one: no pool).
+        workers = _parallel.check_workers(num_workers)
+        if workers == 1:
+            return None
         if self._pool is None or self._pool.num_workers != workers or not self._pool.alive:
             self.close()
             self._pool = _parallel.Pool(self, workers)
-        return self._pool.map(method, texts, kwargs)
+        return self._pool
 
     def _encode_text(self, text: str) -> list[int]:
         chunks = _pretokenize.chunks(text)

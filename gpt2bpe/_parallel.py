@@ -21,6 +21,7 @@ import pickle
 import weakref
 from array import array
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import accumulate, chain
 from typing import TYPE_CHECKING, Any, cast
 
@@ -125,6 +126,24 @@ def _stop(conns: list[Connection], processes: Sequence[BaseProcess]) -> None:
             process.join()
 
 
+@dataclass
+class Batch:
+    """A batch sent to the workers: how many texts, and which slices each worker has."""
+
+    size: int
+    slices: dict[Connection, list[tuple[int, int]]]
+
+
+def _send_all(outbox: Any) -> None:
+    # The pool's sending thread: each item is one batch's messages, in order.
+    while (messages := outbox.get()) is not None:
+        for conn, message in messages:
+            try:
+                conn.send(message)
+            except OSError:  # a dead worker: collect() reports it
+                pass
+
+
 class Pool:
     """Worker processes that each hold a copy of one encoder."""
 
@@ -145,22 +164,50 @@ class Pool:
             self._processes.append(process)
         # Stop the workers with the encoder (the workers hold only its bytes).
         self._finalizer = weakref.finalize(encoder, _stop, self._conns, self._processes)
+        self._outbox: Any = None  # the sending thread's queue, once a batch is sent
+        self._pending: list[Batch] = []
 
     def map(self, method: str, texts: Sequence[str], kwargs: dict[str, Any]) -> list[list[int]]:
         """``[getattr(encoder, method)(text, **kwargs) for text in texts]``, in the workers."""
-        from multiprocessing.connection import wait
+        return [ids.tolist() for ids in self.collect(self.submit(method, texts, kwargs))]
+
+    def submit(self, method: str, texts: Sequence[str], kwargs: dict[str, Any]) -> Batch:
+        """Send a batch to the workers and return at once; :meth:`collect` its ids.
+
+        The sending happens in a thread, so that the caller can collect an
+        earlier batch (or read the next one) meanwhile: the workers then never
+        wait for the caller.  Batches must be collected in the order submitted.
+        """
+        import queue
+        import threading
 
         parts = slices(list(map(len, texts)), self.num_workers)
         dealt = [parts[w :: self.num_workers] for w in range(self.num_workers)]
-        busy: dict[Connection, list[tuple[int, int]]] = {}
+        batch = Batch(len(texts), {})
+        messages = []
+        for conn, mine in zip(self._conns, dealt, strict=True):
+            if mine:
+                messages.append((conn, (method, [list(texts[a:b]) for a, b in mine], kwargs)))
+                batch.slices[conn] = mine
+        if self._outbox is None:
+            self._outbox = queue.SimpleQueue()
+            threading.Thread(target=_send_all, args=(self._outbox,), daemon=True).start()
+            self._finalizer2 = weakref.finalize(self, self._outbox.put, None)
+        self._outbox.put(messages)
+        self._pending.append(batch)
+        return batch
+
+    def collect(self, batch: Batch) -> list[array[int]]:
+        """The ids of a submitted batch, one array a text, in order."""
+        from multiprocessing.connection import wait
+
+        if not self._pending or self._pending[0] is not batch:
+            raise RuntimeError("batches must be collected in the order they were submitted")
+        self._pending.pop(0)
         try:
-            for conn, mine in zip(self._conns, dealt, strict=True):
-                if mine:
-                    conn.send((method, [list(texts[a:b]) for a, b in mine], kwargs))
-                    busy[conn] = mine
             replies: dict[Connection, tuple[str, Any]] = {}
-            while len(replies) < len(busy):
-                for ready in wait([conn for conn in busy if conn not in replies]):
+            while len(replies) < len(batch.slices):
+                for ready in wait([conn for conn in batch.slices if conn not in replies]):
                     conn = cast("Connection", ready)
                     replies[conn] = conn.recv()
         except BaseException as exc:
@@ -172,16 +219,17 @@ class Pool:
             raise
         for status, payload in replies.values():
             if status == "error":
+                if self._pending:  # later batches' replies would be out of step: start afresh
+                    self.close()
                 raise payload
-        out: list[list[int] | None] = [None] * len(texts)
-        for conn, mine in busy.items():
+        out: list[array[int] | None] = [None] * batch.size
+        for conn, mine in batch.slices.items():
             ids, lengths = replies[conn][1]
-            flat = ids.tolist()
-            ends = list(accumulate(lengths))
-            documents = (flat[end - n : end] for n, end in zip(lengths, ends, strict=True))
+            ends = accumulate(lengths)
+            documents = (ids[end - n : end] for n, end in zip(lengths, ends, strict=True))
             for index in chain.from_iterable(range(a, b) for a, b in mine):
                 out[index] = next(documents)
-        return cast("list[list[int]]", out)
+        return cast("list[array[int]]", out)
 
     @property
     def alive(self) -> bool:
@@ -189,5 +237,9 @@ class Pool:
         return self._finalizer.alive
 
     def close(self) -> None:
-        """Stop the workers."""
+        """Stop the workers (and the sending thread); uncollected batches are dropped."""
+        self._pending.clear()
+        if self._outbox is not None:
+            self._outbox.put(None)
+            self._outbox = None
         self._finalizer()

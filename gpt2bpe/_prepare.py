@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from array import array
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ EOT_PLACES = ("prepend", "append", "none")
 #: Where an interrupted run says how far it got.
 STATE_FILE = ".prepare-state.json"
 #: A batch holds documents up to about this many characters (and at least one).
-BATCH_CHARS = 8 << 20
+BATCH_CHARS = 4 << 20
 
 
 def prepare(
@@ -128,18 +129,17 @@ def prepare(
         _write_atomically(out / STATE_FILE, json.dumps(saved, ensure_ascii=False))
 
     splits.on_file = save_state
-    eot_id = encoder.eot_token
+    eot_ids = array("H", [encoder.eot_token])
     shown = Progress(enabled=progress)
+    stream = _encoded(encoder, workers, _batches(paths, text_field, bad, start[:2]))
     try:
-        for where, batch in _batches(paths, text_field, bad, start[:2]):
+        for where, batch, encoded in stream:
             tokens = 0
-            for (index, number), ids in zip(
-                where, encoder.encode_ordinary_batch(batch, num_workers=workers), strict=True
-            ):
+            for (index, number), ids in zip(where, encoded, strict=True):
                 if eot == "prepend":
-                    ids.insert(0, eot_id)
+                    ids = eot_ids + ids
                 elif eot == "append":
-                    ids.append(eot_id)
+                    ids = ids + eot_ids
                 current[:] = [index, number, 0]
                 splits.add(ids, skip=start[2] if (index, number) == start[:2] else 0)
                 tokens += len(ids)
@@ -151,6 +151,7 @@ def prepare(
         splits.abort()
         raise
     finally:
+        stream.close()  # now, not when the traceback lets go of it: the pool must be in step
         shown.close()
     meta = {
         "inputs": [_describe(path) for path in paths],
@@ -208,6 +209,30 @@ def _load_state(out: Path, options: dict[str, Any], inputs: list[dict[str, Any]]
     for leftover in out.glob(".*.part"):
         leftover.unlink()
     return state
+
+
+def _encoded(
+    encoder: Encoder, workers: int | None, batches: Iterator[tuple[list[tuple[int, int]], list[str]]]
+) -> Generator[tuple[list[tuple[int, int]], list[str], list[array[int]]], None, None]:
+    """Each batch with its ids.  With workers, the next batch is sent before this
+    one's ids are handed on, so the workers encode while the caller writes and reads."""
+    pool = encoder._worker_pool(workers)
+    if pool is None:
+        for where, batch in batches:
+            yield where, batch, [array("H", ids) for ids in encoder.encode_ordinary_batch(batch)]
+        return
+    pending = None
+    try:
+        for where, batch in batches:
+            sent = pool.submit("encode_ordinary", batch, {})
+            if pending is not None:
+                yield pending[0], pending[1], pool.collect(pending[2])
+            pending = (where, batch, sent)
+        if pending is not None:
+            yield pending[0], pending[1], pool.collect(pending[2])
+    finally:
+        if pool._pending:  # stopped early: batches still out would be out of step
+            encoder.close()
 
 
 def _batches(

@@ -147,7 +147,9 @@ class TokenFiles:
         """
         if not skip:
             self.documents[self._split] += 1  # a document counts where it starts
-        view = array("H", ids)[skip:]
+        view = ids if isinstance(ids, array) and ids.typecode == "H" else array("H", ids)
+        if skip:
+            view = view[skip:]
         done = skip
         while view:
             room = self._room()

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import gpt2bpe
 from gpt2bpe import DisallowedSpecialTokenError, Encoder, _parallel
 from gpt2bpe._encoder import bundled_encoder
 
@@ -63,7 +62,7 @@ def test_a_custom_vocabulary_travels_to_the_workers() -> None:
 
 
 def test_num_workers_is_checked() -> None:
-    enc = gpt2bpe.get_encoder()
+    enc = bundled_encoder()
     for bad in (0, -1, 1.5, "2"):
         with pytest.raises(ValueError, match="num_workers"):
             enc.encode_ordinary_batch(["a", "b"], num_workers=bad)  # type: ignore[arg-type]

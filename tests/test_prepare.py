@@ -112,15 +112,45 @@ def test_inputs_of_every_kind_in_order(tk, jsonl: Path, tmp_path: Path, monkeypa
     assert meta["inputs"][0]["bytes"] == text.stat().st_size
 
 
-def test_the_files_are_the_same_for_any_number_of_workers(jsonl: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch_chars", [4 << 20, 3000])  # one batch; many, sent ahead in turn
+def test_the_files_are_the_same_for_any_number_of_workers(
+    jsonl: Path, tmp_path: Path, monkeypatch, batch_chars: int
+) -> None:
+    monkeypatch.setattr("gpt2bpe._prepare.BATCH_CHARS", batch_chars)
     many = tmp_path / "many.jsonl"
     many.write_text(jsonl.read_text() * 40)
     outputs = []
-    for workers in (1, 2):
+    for workers in (1, 2, 3):
         out = tmp_path / f"w{workers}"
         prepare([many], out, format="llmc", shard_tokens=1000, val_tokens=300, workers=workers)
         outputs.append({p.name: p.read_bytes() for p in out.glob("*.bin")})
-    assert outputs[0] == outputs[1] and len(outputs[0]) > 3
+    assert outputs[0] == outputs[1] == outputs[2] and len(outputs[0]) > 3
+
+
+def test_an_interrupted_pooled_run_leaves_the_pool_usable(jsonl: Path, tmp_path: Path, monkeypatch) -> None:
+    from gpt2bpe._encoder import bundled_encoder
+
+    monkeypatch.setattr("gpt2bpe._prepare.BATCH_CHARS", 3000)
+    many = tmp_path / "many.jsonl"
+    many.write_text(jsonl.read_text() * 40)
+    enc = bundled_encoder()
+    try:
+        whole = prepare([many], tmp_path / "whole", format="llmc", shard_tokens=1000, workers=2, encoder=enc)
+        interrupted(
+            monkeypatch,
+            70,
+            lambda: prepare(
+                [many], tmp_path / "out", format="llmc", shard_tokens=1000, workers=2, encoder=enc
+            ),
+        )
+        meta = prepare(
+            [many], tmp_path / "out", format="llmc", shard_tokens=1000, workers=2, encoder=enc, resume=True
+        )
+        assert meta["tokens"] == whole["tokens"] and meta["files"] == whole["files"]
+        for name in whole["files"]:
+            assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
+    finally:
+        enc.close()
 
 
 def test_a_bad_line_names_the_file_and_line_and_leaves_no_token_file(jsonl: Path, tmp_path: Path) -> None:
