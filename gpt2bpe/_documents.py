@@ -117,8 +117,10 @@ def _parquet_texts(path: str, text_field: str, bad: BadLines | None) -> Iterator
 
 def _json_text(line: bytes, text_field: str) -> str:
     try:
-        record = json.loads(line)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        record = json.loads(line.decode("utf-8"))  # a str skips json's guessing of the encoding
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 (byte {exc.start} of the line)") from None
+    except json.JSONDecodeError as exc:
         raise ValueError(f"not JSON ({exc})") from None
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, got {type(record).__name__}")

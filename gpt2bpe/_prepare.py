@@ -117,13 +117,13 @@ def prepare(
         splits.restore(state["splits"])
         # Reading the inputs up to there again counts their bad lines again.
         start = tuple(state["position"])
-    current = list(start)
+    current: list[tuple[int, int]] = []  # where each document of the batch being written is from
 
-    def save_state(written: int) -> None:
+    def save_state(index: int, written: int) -> None:
         saved = {
             "options": options,
             "inputs": inputs_now,
-            "position": [current[0], current[1], written],
+            "position": [*current[index], written],
             "splits": splits.state(),
         }
         _write_atomically(out / STATE_FILE, json.dumps(saved, ensure_ascii=False))
@@ -134,18 +134,15 @@ def prepare(
     stream = _encoded(encoder, workers, _batches(paths, text_field, bad, start[:2]))
     try:
         for where, batch, encoded in stream:
-            tokens = 0
-            for (index, number), ids in zip(where, encoded, strict=True):
-                if eot == "prepend":
-                    ids = eot_ids + ids
-                elif eot == "append":
-                    ids = ids + eot_ids
-                current[:] = [index, number, 0]
-                splits.add(ids, skip=start[2] if (index, number) == start[:2] else 0)
-                tokens += len(ids)
+            if eot == "prepend":
+                encoded = [eot_ids + ids for ids in encoded]
+            elif eot == "append":
+                encoded = [ids + eot_ids for ids in encoded]
+            current[:] = where
+            splits.add_many(encoded, skip=start[2] if where[0] == start[:2] else 0)
             if shown.enabled:
                 text_bytes = sum(len(doc.encode("utf-8", "surrogatepass")) for doc in batch)
-                shown.update(documents=len(batch), tokens=tokens, text_bytes=text_bytes)
+                shown.update(documents=len(batch), tokens=sum(map(len, encoded)), text_bytes=text_bytes)
         splits.close()
     except BaseException:
         splits.abort()

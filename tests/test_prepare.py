@@ -138,7 +138,7 @@ def test_an_interrupted_pooled_run_leaves_the_pool_usable(jsonl: Path, tmp_path:
         whole = prepare([many], tmp_path / "whole", format="llmc", shard_tokens=1000, workers=2, encoder=enc)
         interrupted(
             monkeypatch,
-            70,
+            12,  # writes: with batches of 3,000 characters, about a third of the run
             lambda: prepare(
                 [many], tmp_path / "out", format="llmc", shard_tokens=1000, workers=2, encoder=enc
             ),
@@ -199,27 +199,31 @@ def test_progress_shows_documents_and_tokens(
     assert capsys.readouterr().err == ""
 
 
-def interrupted(monkeypatch, after_documents: int, run) -> None:
-    """Run ``run()`` with a KeyboardInterrupt raised once ``after_documents`` documents are added."""
+def interrupted(monkeypatch, after_writes: int, run) -> None:
+    """Run ``run()`` with a KeyboardInterrupt instead of its write number ``after_writes + 1``.
+
+    Ids go to a file in one write per batch and file, so this stops a run
+    between two finished files, or in the middle of one.
+    """
     from gpt2bpe import _token_files
 
-    real_add = _token_files.TokenFiles.add
+    real_write = _token_files._Part.write
     seen = [0]
 
-    def add(self, ids, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def write(self, ids) -> None:  # type: ignore[no-untyped-def]
         seen[0] += 1
-        if seen[0] > after_documents:
+        if seen[0] > after_writes:
             raise KeyboardInterrupt
-        real_add(self, ids, **kwargs)
+        real_write(self, ids)
 
     with monkeypatch.context() as patch:
-        patch.setattr(_token_files.TokenFiles, "add", add)
+        patch.setattr(_token_files._Part, "write", write)
         with pytest.raises(KeyboardInterrupt):
             run()
 
 
 @pytest.mark.parametrize(
-    ("format", "after"), [("llmc", 60), ("llmc", 1), ("nanogpt", 30), ("npy", 150), ("llmc", 199)]
+    ("format", "after"), [("llmc", 0), ("llmc", 1), ("llmc", 7), ("llmc", 15), ("nanogpt", 1), ("npy", 1)]
 )
 def test_resume_gives_the_bytes_of_an_uninterrupted_run(
     jsonl: Path, tmp_path: Path, monkeypatch, format: str, after: int
