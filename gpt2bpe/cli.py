@@ -452,13 +452,22 @@ def _prepare_arguments(parser: argparse.ArgumentParser) -> None:
         "--resume", action="store_true", help="continue an interrupted run from its last finished file"
     )
     parser.add_argument(
+        "--cache-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="entries in each cache of each process (default 131072, about 110 MB a process when full)",
+    )
+    parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress display (it shows only on a terminal anyway)"
     )
     _add_vocab_dir(parser)
 
 
 def _run_prepare(args: argparse.Namespace) -> int:
-    from gpt2bpe._prepare import prepare
+    from gpt2bpe._prepare import PREPARE_CACHE_SIZE, prepare
+
+    cache_size: int = PREPARE_CACHE_SIZE if args.cache_size is None else args.cache_size
 
     meta = prepare(
         args.inputs,
@@ -471,7 +480,8 @@ def _run_prepare(args: argparse.Namespace) -> int:
         workers=args.workers,
         name=args.name,
         skip_bad=args.skip_bad,
-        encoder=_load_encoder(args),
+        encoder=None if args.vocab_dir is None else Encoder.from_dir(args.vocab_dir, cache_size=cache_size),
+        cache_size=cache_size,
         progress=False if args.quiet else None,
         resume=args.resume,
     )
