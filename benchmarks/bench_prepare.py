@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -63,8 +64,9 @@ def write_dataset(path: Path, copies: int, quick: bool) -> tuple[int, int]:
     return len(docs) * copies, n_bytes
 
 
-def timed(command: list[str]) -> float:
-    """Wall time of a command in a fresh process."""
+def timed(command: list[str], out: Path) -> float:
+    """Wall time of a command in a fresh process, writing into ``out`` (emptied first)."""
+    shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True)
     return time.perf_counter() - start
@@ -98,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
             jsonl=str(jsonl),
             target=str(work / "tiktoken.bin"),
         )
+        outs = {
+            "tiktoken loop (1 thread)": "tt",
+            "gpt2bpe prepare --workers 1": "w1",
+            "gpt2bpe prepare --workers 2": "w2",
+        }
         runs = {
             "tiktoken loop (1 thread)": [sys.executable, "-c", code],
             "gpt2bpe prepare --workers 1": [
@@ -124,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             ],
         }
         seconds = {
-            label: statistics.median(timed(command) for _ in range(repeat)) for label, command in runs.items()
+            label: statistics.median(timed(command, work / outs[label]) for _ in range(repeat))
+            for label, command in runs.items()
         }
         reference = (work / "tiktoken.bin").read_bytes()
         for out in ("w1", "w2"):
