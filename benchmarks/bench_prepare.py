@@ -100,39 +100,23 @@ def main(argv: list[str] | None = None) -> int:
             jsonl=str(jsonl),
             target=str(work / "tiktoken.bin"),
         )
-        outs = {
-            "tiktoken loop (1 thread)": "tt",
-            "gpt2bpe prepare --workers 1": "w1",
-            "gpt2bpe prepare --workers 2": "w2",
-        }
-        runs = {
-            "tiktoken loop (1 thread)": [sys.executable, "-c", code],
-            "gpt2bpe prepare --workers 1": [
-                sys.executable,
+        runs = {"tiktoken loop (1 thread)": ([sys.executable, "-c", code], "tt")}
+        for workers in (1, 2):
+            out = f"w{workers}"
+            command = [
                 "-m",
                 "gpt2bpe",
                 "prepare",
                 str(jsonl),
                 "-o",
-                str(work / "w1"),
+                str(work / out),
                 "--workers",
-                "1",
-            ],
-            "gpt2bpe prepare --workers 2": [
-                sys.executable,
-                "-m",
-                "gpt2bpe",
-                "prepare",
-                str(jsonl),
-                "-o",
-                str(work / "w2"),
-                "--workers",
-                "2",
-            ],
-        }
+                str(workers),
+            ]
+            runs[f"gpt2bpe prepare --workers {workers}"] = ([sys.executable, *command], out)
         seconds = {
-            label: statistics.median(timed(command, work / outs[label]) for _ in range(repeat))
-            for label, command in runs.items()
+            label: statistics.median(timed(command, work / out) for _ in range(repeat))
+            for label, (command, out) in runs.items()
         }
         reference = (work / "tiktoken.bin").read_bytes()
         for out in ("w1", "w2"):
