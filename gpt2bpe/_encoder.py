@@ -70,6 +70,18 @@ def _check_cache_size(cache_size: object) -> None:
         raise ValueError(f"cache_size must be an int >= 0, got {cache_size!r}")
 
 
+def _portable(tokens: Any) -> Any:
+    # A set of special tokens as something that pickles to worker processes (a
+    # dict's keys view does not); "all", falsy values and bad types as they are,
+    # for encode() to judge in the worker as it would here.
+    if tokens == "all" or not tokens or isinstance(tokens, (str, bytes)):
+        return tokens
+    try:
+        return frozenset(tokens)
+    except TypeError:
+        return tokens
+
+
 def _require_texts(texts: object, method: str) -> None:
     if isinstance(texts, (str, bytes)):
         raise TypeError(f"{method}() takes a list of str, not a single {type(texts).__name__}")
@@ -260,7 +272,10 @@ class Encoder:
         [[31373], [6894]]
         """
         _require_texts(text, "encode_batch")
-        kwargs = {"allowed_special": allowed_special, "disallowed_special": disallowed_special}
+        kwargs = {
+            "allowed_special": _portable(allowed_special),
+            "disallowed_special": _portable(disallowed_special),
+        }
         return self._batch("encode", text, num_workers, kwargs)
 
     def encode_ordinary_batch(

@@ -87,10 +87,17 @@ def slices(sizes: Sequence[int], num_workers: int) -> list[tuple[int, int]]:
 def _worker_main(conn: Connection, state: bytes) -> None:
     """A worker: build the encoder, then answer batches until told to stop."""
     encoder = pickle.loads(state)
+    parent = os.getppid()
     while True:
         try:
-            message = conn.recv()
-        except EOFError:  # the parent is gone
+            # A parent killed outright runs no finalizer, and the pipe may not
+            # report it (a forked worker holds copies of the parent's ends), so
+            # look for a new parent process now and then.
+            while not conn.poll(1.0):
+                if os.getppid() != parent:
+                    return
+            message = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):  # the parent is gone
             return
         if message is None:
             return
@@ -112,18 +119,28 @@ def _typecode(max_id: int) -> str:
     return "H" if max_id < 1 << 16 else "I" if array("I").itemsize >= 4 else "L"
 
 
-def _stop(conns: list[Connection], processes: Sequence[BaseProcess]) -> None:
+def _stop(conns: list[Connection], processes: Sequence[BaseProcess], hard: list[bool]) -> None:
+    # Normally: ask each worker to stop, and wait for it.  After an error
+    # (hard[0]): a worker may be busy and its pipe full, so asking could block;
+    # end the workers first, which breaks the pipes for anyone still writing.
+    if hard[0]:
+        for process in processes:
+            process.terminate()
     for conn in conns:
         try:
-            conn.send(None)
+            if not hard[0]:
+                conn.send_bytes(_STOP)
             conn.close()
         except OSError:
             pass
     for process in processes:
         process.join(timeout=5)
         if process.is_alive():
-            process.terminate()
+            process.kill()
             process.join()
+
+
+_STOP = pickle.dumps(None)
 
 
 @dataclass
@@ -139,8 +156,8 @@ def _send_all(outbox: Any) -> None:
     while (messages := outbox.get()) is not None:
         for conn, message in messages:
             try:
-                conn.send(message)
-            except OSError:  # a dead worker: collect() reports it
+                conn.send_bytes(message)
+            except Exception:  # a dead worker, or a pool closed meanwhile: collect() reports it
                 pass
 
 
@@ -163,7 +180,8 @@ class Pool:
             self._conns.append(ours)
             self._processes.append(process)
         # Stop the workers with the encoder (the workers hold only its bytes).
-        self._finalizer = weakref.finalize(encoder, _stop, self._conns, self._processes)
+        self._hard_stop = [False]
+        self._finalizer = weakref.finalize(encoder, _stop, self._conns, self._processes, self._hard_stop)
         self._outbox: Any = None  # the sending thread's queue, once a batch is sent
         self._pending: list[Batch] = []
 
@@ -187,7 +205,10 @@ class Pool:
         messages = []
         for conn, mine in zip(self._conns, dealt, strict=True):
             if mine:
-                messages.append((conn, (method, [list(texts[a:b]) for a, b in mine], kwargs)))
+                # Pickled here, not in the sending thread: a value that does not
+                # pickle raises in the caller.
+                message = pickle.dumps((method, [list(texts[a:b]) for a, b in mine], kwargs))
+                messages.append((conn, message))
                 batch.slices[conn] = mine
         if self._outbox is None:
             self._outbox = queue.SimpleQueue()
@@ -213,6 +234,7 @@ class Pool:
         except BaseException as exc:
             # A worker died, or the wait was interrupted: the workers' state is
             # unknown, so stop them; the next batch starts new ones.
+            self._hard_stop[0] = True
             self.close()
             if isinstance(exc, (EOFError, OSError)):
                 raise RuntimeError("a gpt2bpe worker process died; its batch was not encoded") from exc
@@ -220,6 +242,7 @@ class Pool:
         for status, payload in replies.values():
             if status == "error":
                 if self._pending:  # later batches' replies would be out of step: start afresh
+                    self._hard_stop[0] = True
                     self.close()
                 raise payload
         out: list[array[int] | None] = [None] * batch.size
@@ -238,6 +261,8 @@ class Pool:
 
     def close(self) -> None:
         """Stop the workers (and the sending thread); uncollected batches are dropped."""
+        if self._pending:  # workers may be busy, their pipes full: do not ask, end them
+            self._hard_stop[0] = True
         self._pending.clear()
         if self._outbox is not None:
             self._outbox.put(None)

@@ -106,3 +106,64 @@ def test_workers_stop_with_the_encoder() -> None:
     for process in processes:
         process.join(timeout=10)
     assert not any(p.is_alive() for p in processes)
+
+
+def test_special_token_sets_of_any_kind_reach_the_workers(tk, pooled: Encoder) -> None:
+    texts = ["a <|endoftext|>", "b"]
+    allowed = {"<|endoftext|>": None}.keys()  # a set that does not pickle
+    assert pooled.encode_batch(texts, allowed_special=allowed, num_workers=2) == tk.encode_batch(
+        texts, allowed_special={"<|endoftext|>"}
+    )
+
+
+def test_closing_with_batches_out_ends_the_workers_at_once() -> None:
+    import time
+
+    enc = bundled_encoder()
+    pool = enc._worker_pool(2)
+    assert pool is not None
+    big = ["word " * 200_000] * 4  # seconds of work, more than a pipe holds
+    pool.submit("encode_ordinary", big, {})
+    pool.submit("encode_ordinary", big, {})
+    start = time.monotonic()
+    enc.close()  # must not wait for the workers, nor block on a full pipe
+    assert time.monotonic() - start < 10
+    assert not any(p.is_alive() for p in pool._processes)
+    assert enc.encode_ordinary_batch(["hello", "world"], num_workers=2) == [[31373], [6894]]
+    enc.close()
+
+
+def test_workers_end_when_the_parent_is_killed(tmp_path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    child = (
+        "import os, signal\n"
+        "from gpt2bpe._encoder import bundled_encoder\n"
+        "enc = bundled_encoder()\n"
+        "enc.encode_ordinary_batch(['a', 'b'], num_workers=2)\n"
+        "print(' '.join(str(p.pid) for p in enc._pool._processes), flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL
+    pids = [int(pid) for pid in done.stdout.split()]
+    assert len(pids) == 2
+
+    def running(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                return stat.read().split()[2] != "Z"
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 15
+    while any(map(running, pids)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    leaked = [pid for pid in pids if running(pid)]
+    for pid in leaked:
+        os.kill(pid, signal.SIGKILL)
+    assert not leaked
