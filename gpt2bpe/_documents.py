@@ -18,6 +18,7 @@ import gzip
 import io
 import json
 import sys
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,7 +77,8 @@ def documents(path: str, *, text_field: str = "text", bad: BadLines | None = Non
     else:
         opener = gzip.open if how == "jsonl.gz" else open
         with opener(path, "rb") as raw:
-            for number, line in enumerate(raw, start=1):
+            lines = _readable(raw, path)
+            for number, line in enumerate(lines, start=1):
                 if not line.strip():
                     continue
                 try:
@@ -86,6 +88,19 @@ def documents(path: str, *, text_field: str = "text", bad: BadLines | None = Non
                     if bad is None:
                         raise DatasetError(where) from None
                     bad.add(where)
+
+
+def _readable(raw: Iterator[bytes], path: str) -> Iterator[bytes]:
+    # A damaged or mislabelled .gz fails while it is read, from deep in gzip:
+    # say which file, and where, rather than gzip's bare message.
+    number = 0
+    try:
+        for number, line in enumerate(raw, start=1):  # noqa: B007 (number is for the message)
+            yield line
+    except (EOFError, OSError, zlib.error) as exc:
+        raise DatasetError(
+            f"{path}, line {number + 1}: cannot read it ({exc}); is the file damaged?"
+        ) from None
 
 
 def _parquet_texts(path: str, text_field: str, bad: BadLines | None) -> Iterator[str]:

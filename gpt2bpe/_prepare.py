@@ -93,6 +93,9 @@ def prepare(
             raise FileNotFoundError(f"{path}: no such file")
     own_encoder = encoder is None
     encoder = encoder if encoder is not None else bundled_encoder(cache_size=cache_size)
+    eot_id = encoder._special_tokens.get("<|endoftext|>")
+    if eot != "none" and eot_id is None:
+        raise ValueError(f"the vocabulary {encoder.name!r} has no <|endoftext|> token; pass eot='none'")
     out = Path(out_dir)
     name = name or (Path(paths[0]).name.split(".")[0] if paths[0] != "-" else "stdin")
     vocabulary = _vocabulary_hashes(encoder)
@@ -100,7 +103,7 @@ def prepare(
         "format": format,
         "text_field": text_field,
         "eot": eot,
-        "eot_id": encoder.eot_token,
+        "eot_id": eot_id if eot != "none" else None,
         "val_tokens": val_tokens,
         "shard_tokens": shard_tokens if format == "llmc" else None,
         "name": name if format == "llmc" else None,
@@ -138,7 +141,7 @@ def prepare(
         _write_atomically(out / STATE_FILE, json.dumps(saved, ensure_ascii=False))
 
     splits.on_file = save_state
-    eot_ids = array("H", [encoder.eot_token])
+    eot_ids = array("H", [eot_id or 0])
     shown = Progress(enabled=progress)
     stream = _encoded(encoder, workers, _batches(paths, text_field, bad, start[:2]))
     try:

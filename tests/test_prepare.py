@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -279,3 +280,29 @@ def test_parquet_rows_are_documents(tk, tmp_path: Path) -> None:
     assert prepare([holes], tmp_path / "o3", workers=1, skip_bad=True)["documents"]["train"] == 2
     with pytest.raises(DatasetError, match="no column 'body'"):
         prepare([holes], tmp_path / "o4", text_field="body", workers=1)
+
+
+def test_a_damaged_gzip_is_named_with_the_line_it_stopped_at(tmp_path: Path) -> None:
+    good = gzip.compress(b"".join(json.dumps({"text": f"doc {i}"}).encode() + b"\n" for i in range(20000)))
+    (tmp_path / "cut.jsonl.gz").write_bytes(good[: len(good) // 2])
+    (tmp_path / "plain.jsonl.gz").write_bytes(b'{"text": "not compressed"}\n')
+    with pytest.raises(DatasetError, match=r"cut\.jsonl\.gz, line \d+: cannot read it .*damaged"):
+        prepare([tmp_path / "cut.jsonl.gz"], tmp_path / "a", workers=1)
+    with pytest.raises(DatasetError, match=r"plain\.jsonl\.gz, line 1: cannot read it \(Not a gzipped file"):
+        prepare([tmp_path / "plain.jsonl.gz"], tmp_path / "b", workers=1)
+    assert list((tmp_path / "a").iterdir()) == [] and list((tmp_path / "b").iterdir()) == []
+
+
+def test_a_vocabulary_without_end_of_text(tmp_path: Path) -> None:
+    from gpt2bpe import Encoder
+    from gpt2bpe._bytes_unicode import BYTE_TO_UNICODE
+
+    tokens = {ch: i for i, ch in enumerate(BYTE_TO_UNICODE)}
+    tokens["ab"] = 256
+    enc = Encoder(tokens, [("a", "b")], name="tiny")
+    (tmp_path / "in.txt").write_text("abab")
+    with pytest.raises(ValueError, match=re.escape("has no <|endoftext|> token; pass eot='none'")):
+        prepare([tmp_path / "in.txt"], tmp_path / "out", workers=1, encoder=enc)
+    meta = prepare([tmp_path / "in.txt"], tmp_path / "out", workers=1, encoder=enc, eot="none")
+    assert (tmp_path / "out" / "train.bin").read_bytes() == uint16([256, 256])
+    assert meta["options"]["eot_id"] is None
