@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
 import weakref
 from array import array
 from collections.abc import Sequence
@@ -184,10 +185,19 @@ class Pool:
         self._finalizer = weakref.finalize(encoder, _stop, self._conns, self._processes, self._hard_stop)
         self._outbox: Any = None  # the sending thread's queue, once a batch is sent
         self._pending: list[Batch] = []
+        #: Held by whoever submits and collects (map, or prepare for its whole run).
+        self.lock = threading.RLock()
 
     def map(self, method: str, texts: Sequence[str], kwargs: dict[str, Any]) -> list[list[int]]:
-        """``[getattr(encoder, method)(text, **kwargs) for text in texts]``, in the workers."""
-        return [ids.tolist() for ids in self.collect(self.submit(method, texts, kwargs))]
+        """``[getattr(encoder, method)(text, **kwargs) for text in texts]``, in the workers.
+
+        Threads that share the encoder take turns: replies from the workers must
+        go back to the batch they answer.
+        """
+        with self.lock:
+            if self._pending:
+                raise RuntimeError("this pool has batches submitted and not collected")
+            return [ids.tolist() for ids in self.collect(self.submit(method, texts, kwargs))]
 
     def submit(self, method: str, texts: Sequence[str], kwargs: dict[str, Any]) -> Batch:
         """Send a batch to the workers and return at once; :meth:`collect` its ids.
@@ -197,7 +207,6 @@ class Pool:
         wait for the caller.  Batches must be collected in the order submitted.
         """
         import queue
-        import threading
 
         parts = slices(list(map(len, texts)), self.num_workers)
         dealt = [parts[w :: self.num_workers] for w in range(self.num_workers)]

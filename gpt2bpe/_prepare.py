@@ -141,6 +141,13 @@ def prepare(
         _write_atomically(out / STATE_FILE, json.dumps(saved, ensure_ascii=False))
 
     splits.on_file = save_state
+    if state is None:  # a state from the start: an interrupted run can always be resumed
+        _write_atomically(
+            out / STATE_FILE,
+            json.dumps(
+                {"options": options, "inputs": inputs_now, "position": [0, 0, 0], "splits": splits.state()}
+            ),
+        )
     eot_ids = array("H", [eot_id or 0])
     shown = Progress(enabled=progress)
     stream = _encoded(encoder, workers, _batches(paths, text_field, bad, start[:2]))
@@ -158,6 +165,8 @@ def prepare(
         splits.close()
     except BaseException:
         splits.abort()
+        if not splits.files:  # nothing finished: nothing to resume, nothing left behind
+            (out / STATE_FILE).unlink(missing_ok=True)
         raise
     finally:
         stream.close()  # now, not when the traceback lets go of it: the pool must be in step
@@ -233,6 +242,7 @@ def _encoded(
             yield where, batch, [array("H", ids) for ids in encoder.encode_ordinary_batch(batch)]
         return
     pending = None
+    pool.lock.acquire()  # other threads that share the encoder wait for this run
     try:
         for where, batch in batches:
             sent = pool.submit("encode_ordinary", batch, {})
@@ -244,6 +254,7 @@ def _encoded(
     finally:
         if pool._pending:  # stopped early: batches still out would be out of step
             encoder.close()
+        pool.lock.release()
 
 
 def _batches(
@@ -255,6 +266,9 @@ def _batches(
     size = 0
     for index, path in enumerate(paths):
         if index < start[0]:
+            if bad is not None:  # a resumed run: count the bad lines it passes over again
+                for _ in documents(path, text_field=text_field, bad=bad):
+                    pass
             continue
         for number, document in enumerate(documents(path, text_field=text_field, bad=bad)):
             if (index, number) < start:

@@ -132,6 +132,10 @@ class TokenFiles:
             raise ValueError(f"ids up to {max_id} do not fit the uint16 of the {format} layout")
         if shard_tokens < 1 or val_tokens < 0:
             raise ValueError("shard_tokens must be >= 1 and val_tokens >= 0")
+        if format == "llmc" and max(shard_tokens, val_tokens) >= 1 << 31:
+            raise ValueError(
+                "llm.c's header counts a shard's ids in an int32: shard_tokens and val_tokens < 2**31"
+            )
         self.out_dir, self.format, self.name = out_dir, format, name
         self.val_tokens, self.shard_tokens = val_tokens, shard_tokens
         self.tokens = {"val": 0, "train": 0}
@@ -237,11 +241,14 @@ class TokenFiles:
         self._shard = state["shard"]
 
     def close(self) -> None:
-        """Finish the open file, and write an empty train file if there is none."""
+        """Finish the open file; a val split that never filled and the train split
+        are written even when short or empty, so that the layout is whole."""
+        if self._split == "val":
+            self._part()
+            self._finish()
         if self._open is not None:
             self._finish()
         if not self._has_train():
-            self._split = "train"
             self._part()
             self._finish()
 

@@ -167,3 +167,24 @@ def test_workers_end_when_the_parent_is_killed(tmp_path) -> None:
     for pid in leaked:
         os.kill(pid, signal.SIGKILL)
     assert not leaked
+
+
+def test_threads_sharing_an_encoder_get_their_own_ids(tk, pooled: Encoder) -> None:
+    import threading
+
+    batches = {name: [f"{name} document {i} " * 30 for i in range(40)] for name in ("alpha", "beta")}
+    wrong: list[str] = []
+
+    def run(name: str) -> None:
+        for _ in range(8):
+            if pooled.encode_ordinary_batch(batches[name], num_workers=2) != tk.encode_ordinary_batch(
+                batches[name]
+            ):
+                wrong.append(name)
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []

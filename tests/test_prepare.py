@@ -306,3 +306,38 @@ def test_a_vocabulary_without_end_of_text(tmp_path: Path) -> None:
     meta = prepare([tmp_path / "in.txt"], tmp_path / "out", workers=1, encoder=enc, eot="none")
     assert (tmp_path / "out" / "train.bin").read_bytes() == uint16([256, 256])
     assert meta["options"]["eot_id"] is None
+
+
+def test_resume_counts_the_bad_lines_of_inputs_it_passes_over(tmp_path: Path, monkeypatch) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text('{"text": "one"}\nnot json\n{"text": "two"}\n')
+    second.write_text("".join(json.dumps({"text": f"doc {i} " * 20}) + "\n" for i in range(50)))
+    options = dict(format="llmc", shard_tokens=100, workers=1, skip_bad=True)
+    whole = prepare([first, second], tmp_path / "whole", **options)
+    interrupted(monkeypatch, 5, lambda: prepare([first, second], tmp_path / "out", **options))
+    state = json.loads((tmp_path / "out" / ".prepare-state.json").read_text())
+    assert state["position"][0] == 1  # the interruption came in the second input
+    meta = prepare([first, second], tmp_path / "out", **options, resume=True)
+    assert meta["bad_lines"] == whole["bad_lines"] and meta["bad_lines"]["count"] == 1
+
+
+def test_an_interruption_before_any_state_can_still_be_resumed(tmp_path: Path, monkeypatch) -> None:
+    # The last file is finished by close(), with no state written after it: an
+    # interruption there (hashing the inputs for meta.json, say) leaves a whole
+    # train.bin and the state from the start.
+    (tmp_path / "a.txt").write_text("Hello world")
+    monkeypatch.setattr("gpt2bpe._prepare._describe", lambda path: (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):
+        prepare([tmp_path / "a.txt"], tmp_path / "out", workers=1)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".prepare-state.json", "train.bin"]
+    monkeypatch.undo()
+    meta = prepare([tmp_path / "a.txt"], tmp_path / "out", workers=1, resume=True)
+    assert meta["tokens"]["train"] == 3 and not (tmp_path / "out" / ".prepare-state.json").exists()
+
+
+def test_llmc_layout_edges(tmp_path: Path) -> None:
+    (tmp_path / "empty.jsonl").write_text("")
+    meta = prepare([tmp_path / "empty.jsonl"], tmp_path / "out", format="llmc", val_tokens=10, workers=1)
+    assert sorted(meta["files"]) == ["empty_train_000001.bin", "empty_val_000000.bin"]
+    with pytest.raises(ValueError, match="int32"):
+        prepare([tmp_path / "empty.jsonl"], tmp_path / "o2", format="llmc", shard_tokens=1 << 31, workers=1)
