@@ -596,7 +596,9 @@ class Encoder:
         return self._merge_piece(piece)
 
     def _merge_piece(self, piece: str) -> tuple[int, ...]:
-        symbols = _charmap_decode(piece.encode("utf-8"), "strict", BYTE_TO_UNICODE)[0]
+        return self._merge_symbols(_charmap_decode(piece.encode("utf-8"), "strict", BYTE_TO_UNICODE)[0])
+
+    def _merge_symbols(self, symbols: str) -> tuple[int, ...]:
         token = self._tokens.get(symbols)
         if token is not None:  # a whole token needs no merging (tiktoken skips it too)
             return (token,)
@@ -604,9 +606,9 @@ class Encoder:
         return tuple([tokens[s] for s in merge(symbols, self._merge_ranks)])
 
     def _encode_single_piece(self, text_or_bytes: str | bytes) -> list[int]:
+        # tiktoken's private method of the same name: one piece, no splitting.
         raw = text_or_bytes.encode("utf-8") if isinstance(text_or_bytes, str) else text_or_bytes
-        symbols = to_symbols(raw)
-        return [self._tokens[s] for s in merge(symbols, self._merge_ranks)]
+        return list(self._merge_symbols(to_symbols(raw)))
 
 
 def bundled_path(filename: str) -> Path:

@@ -131,23 +131,13 @@ def prepare(
         start = tuple(state["position"])
     current: list[tuple[int, int]] = []  # where each document of the batch being written is from
 
-    def save_state(index: int, written: int) -> None:
-        saved = {
-            "options": options,
-            "inputs": inputs_now,
-            "position": [*current[index], written],
-            "splits": splits.state(),
-        }
+    def save_state(position: list[int]) -> None:
+        saved = {"options": options, "inputs": inputs_now, "position": position, "splits": splits.state()}
         _write_atomically(out / STATE_FILE, json.dumps(saved, ensure_ascii=False))
 
-    splits.on_file = save_state
+    splits.on_file = lambda index, written: save_state([*current[index], written])
     if state is None:  # a state from the start: an interrupted run can always be resumed
-        _write_atomically(
-            out / STATE_FILE,
-            json.dumps(
-                {"options": options, "inputs": inputs_now, "position": [0, 0, 0], "splits": splits.state()}
-            ),
-        )
+        save_state([0, 0, 0])
     eot_ids = array("H", [eot_id or 0])
     shown = Progress(enabled=progress)
     stream = _encoded(encoder, workers, _batches(paths, text_field, bad, start[:2]))
